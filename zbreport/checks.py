@@ -1,0 +1,174 @@
+"""The official arithmetic (勾稽关系) and value rules over the Report model, as findings.
+
+Rule ids follow the format reference: R1 一+二 = 三+四 per column; R3/R4/R5 totals;
+R6 values are non-negative whole numbers (万元 may be decimal), no blanks;
+R10 no unpaid-fee closures when no fee notice was sent. Structure findings (unknown or
+missing labels, R12 old-format labels) come from the loader.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .diagnostics import Finding, Severity
+from .forms import Balance, CellForm, Total
+from .model import Entry, Number, Report, TableData, format_number
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+
+def check_report(report: Report) -> list[Finding]:
+    findings: list[Finding] = []
+    for table in report.tables.values():
+        findings += check_values(table)
+        findings += check_totals(table)
+        findings += check_balances(table)
+    findings += check_fee_closures(report)
+    return findings
+
+
+# ---------------------------------------------------------------- R6
+
+
+def check_values(table: TableData) -> list[Finding]:
+    findings = []
+    for cell in table.form.cells:
+        entry = table.entries.get(cell.key)
+        if entry is None:
+            continue
+        problem = _value_problem(cell, entry)
+        if problem:
+            findings.append(
+                Finding(ERROR, "R6", f"“{cell.name}”{problem}", entry.location, table=table.form.key, cells=(cell.key,))
+            )
+    return findings
+
+
+def _value_problem(cell: CellForm, entry: Entry) -> str | None:
+    if entry.state == "blank":
+        return "未填写；没有发生的请填 0"
+    if entry.state == "invalid":
+        return f"应为数字，填写的是 {entry.text}"
+    if entry.state == "not_applicable":
+        return None if cell.allows_not_applicable else "不能填“/”；没有发生的请填 0"
+    number = entry.number
+    assert number is not None
+    if number < 0:
+        return f"不能为负数（填写的是 {entry.text}）"
+    if cell.kind == "count" and number != int(number):
+        return f"应为整数件数（填写的是 {entry.text}）"
+    return None
+
+
+# ---------------------------------------------------------------- R3, R4, R5
+
+
+def check_totals(table: TableData) -> list[Finding]:
+    """A total typed in the file is compared with the one zbreport computes."""
+    findings = []
+    for total in table.form.totals:
+        entry = table.entries.get(total.cell)
+        computed = table.values.get(total.cell)
+        if entry is None or entry.state != "number" or computed is None or entry.number == computed:
+            continue
+        findings.append(_total_finding(table, total, entry, computed))
+    return findings
+
+
+def _total_finding(table: TableData, total: Total, entry: Entry, computed: Number) -> Finding:
+    cell = table.form.cell(total.cell)
+    parts = [table.values[p] for p in total.parts]
+    shown = [format_number(v) for v in parts if v]  # type: ignore[arg-type]
+    arithmetic = "+".join(shown) if 1 < len(shown) <= 8 else ""
+    across = {"R3": "各申请人列相加", "R4": "各项办理结果相加", "R5": "结果维持、结果纠正、其他结果、尚未审结相加"}
+    how = across.get(total.rule, "各项相加")
+    expected = f"{arithmetic} = {format_number(computed)}" if arithmetic else format_number(computed)
+    difference = format_number(abs(entry.number - computed))  # type: ignore[operator]
+    message = f"“{cell.name}”填写为 {entry.text}，按{how}应为 {expected}，相差 {difference}"
+    return Finding(ERROR, total.rule, message, entry.location, table=table.form.key, cells=(total.cell,) + total.parts)
+
+
+# ---------------------------------------------------------------- R1
+
+
+def check_balances(table: TableData) -> list[Finding]:
+    findings: list[Finding] = []
+    derived: list[Finding] = []
+    for balance in table.form.balances:
+        finding = _balance_finding(table, balance)
+        if finding:
+            (derived if balance.derived else findings).append(finding)
+    # A computed column (总计) only fails when another column does: report it alone, or not at all.
+    return findings or derived
+
+
+def _balance_finding(table: TableData, balance: Balance) -> Finding | None:
+    left = [table.values.get(k) for k in balance.left]
+    right = [table.values.get(k) for k in balance.right]
+    if any(v is None for v in left + right):
+        return None  # a blank or invalid value is reported by R6 or as missing
+    left_sum, right_sum = sum(left), sum(right)  # type: ignore[arg-type]
+    if left_sum == right_sum:
+        return None
+    names = _ordinal_names(table, balance)
+    message = (
+        f"{balance.label}列：{names[0]} = {_sum_text(left)} = {format_number(left_sum)}，"
+        f"{names[1]} = {_sum_text(right)} = {format_number(right_sum)}，"
+        f"相差 {format_number(abs(left_sum - right_sum))}"
+    )
+    location = next((table.location_of(k) for k in balance.left + balance.right if table.location_of(k)), None)
+    return Finding(ERROR, balance.rule, message, location, table=table.form.key, cells=balance.left + balance.right)
+
+
+def _ordinal_names(table: TableData, balance: Balance) -> tuple[str, str]:
+    """"一+二" and "三（七）总计+四": each side named by the ordinals of its rows."""
+
+    def ordinal(key: tuple[str, str]) -> str:
+        cell = table.form.cell(key)
+        label = cell.row_label
+        if label.startswith("（"):
+            return "三" + label.split("）", 1)[0] + "）" + label.split("）", 1)[1][:2]
+        return label.split("、", 1)[0]
+
+    return "+".join(ordinal(k) for k in balance.left), "+".join(ordinal(k) for k in balance.right)
+
+
+def _sum_text(values: list[Number | None]) -> str:
+    return "+".join(format_number(v) for v in values if v is not None)
+
+
+# ---------------------------------------------------------------- R10
+
+_NO_FEE_NOTICE = re.compile(r"(未|没有|无)[^。；;]{0,12}收费通知")
+
+
+def check_fee_closures(report: Report) -> list[Finding]:
+    """If 六 says no fee notice was sent, no application can have closed for an unpaid fee."""
+    other = next((s for s in report.sections if s.form.number == "六"), None)
+    applications = report.tables.get("三")
+    if other is None or applications is None:
+        return []
+    text = "".join(getattr(b, "text", "") for b in other.blocks)
+    if not _NO_FEE_NOTICE.search(text):
+        return []
+    closed = applications.value("oh_fee_unpaid", "total")
+    if not closed:
+        return []
+    key = next(c.key for c in applications.form.input_cells if c.row == "oh_fee_unpaid")
+    cell = applications.form.cell(("oh_fee_unpaid", "total"))
+    return [
+        Finding(
+            WARNING,
+            "R10",
+            f"“六、其他需要报告的事项”写明未发出收费通知，但“{cell.row_label}”共 {closed} 件，应为 0",
+            applications.location_of(key),
+            table="三",
+            cells=(("oh_fee_unpaid", "total"),),
+        )
+    ]
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.is_error for f in findings)
+

@@ -1,0 +1,135 @@
+"""The zbreport command line: arguments in, messages and exit codes out."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from .checks import check_report, has_errors
+from .diagnostics import Finding, InputError, OutputError
+from .output import write_atomically
+from .project import LoadedProject, load_project
+from .render.findings import print_findings, relative, sort_key, summary
+
+app = typer.Typer(
+    help="zbreport：把 Markdown 正文和 YAML 数据组装成政府信息公开工作年度报告（.docx）。",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # the report has errors (or warnings, with --strict)
+EXIT_INPUT = 2  # the input could not be read
+EXIT_OUTPUT = 3  # the report could not be written
+EXIT_INTERNAL = 70
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+ProjectArg = Annotated[
+    Path, typer.Argument(help="报告项目文件夹（含 report.yaml、sections/、tables/）", show_default=False)
+]
+
+
+def _load(project: Path) -> tuple[LoadedProject, list[Finding]]:
+    loaded = load_project(project)
+    findings = sorted(loaded.findings + check_report(loaded.report), key=sort_key)
+    return loaded, findings
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"[bold red]错误[/] {message}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def build(
+    project: ProjectArg,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="输出的 .docx 文件；默认为项目文件夹中的“机关全称+年度+年政府信息公开工作年度报告.docx”"),
+    ] = None,
+    template: Annotated[Optional[Path], typer.Option("--template", help="使用的 Word 模板（.docx），默认为 zbreport 自带模板")] = None,
+    force: Annotated[bool, typer.Option("--force", help="即使检查发现错误也生成报告")] = False,
+) -> None:
+    """检查数据并生成年度报告 .docx。发现错误时不生成（除非使用 --force）。"""
+    from .render.docx import render_docx  # python-docx is only needed here
+
+    loaded, findings = _load(project)
+    report = loaded.report
+    print_findings(err, findings)
+    if has_errors(findings) and not force:
+        err.print(f"{summary(findings)}请先改正错误；报告未生成。（如需强行生成，请加 --force）")
+        raise typer.Exit(EXIT_FINDINGS)
+    target = output or project / f"{report.meta.issuer}{report.meta.title}.docx"
+    if target.suffix.lower() != ".docx":
+        _fail(f"输出文件应以 .docx 结尾：{target}", EXIT_OUTPUT)
+    document = render_docx(report, template)
+    write_atomically(target, lambda temp: document.save(str(temp)))
+    out.print(f"已生成：{relative_path(target)}", soft_wrap=True)
+
+
+@app.command()
+def check(
+    project: ProjectArg,
+    format: Annotated[
+        OutputFormat, typer.Option("--format", help="输出格式：text（便于阅读）或 json（供程序处理）")
+    ] = OutputFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="有警告也视为不通过（退出码 1）")] = False,
+) -> None:
+    """检查报告数据：勾稽关系、数值、表格结构。退出码：0 通过，1 有错误，2 无法读取。"""
+    _, findings = _load(project)
+    failed = has_errors(findings) or (strict and bool(findings))
+    if format is OutputFormat.json:
+        payload = {
+            "project": str(project),
+            "ok": not failed,
+            "errors": sum(f.is_error for f in findings),
+            "warnings": sum(not f.is_error for f in findings),
+            "findings": [f.as_dict() for f in findings],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_findings(out, findings)
+        out.print(summary(findings))
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def relative_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def main() -> None:
+    """Entry point: every error a clerk can cause becomes one message and an exit code, never a traceback."""
+    try:
+        app()  # typer reports a mistyped command line itself, and exits
+    except InputError as exc:
+        err.print(f"[bold red]错误[/] {relative(exc.location) + '  ' if exc.location else ''}{exc.message}", soft_wrap=True)
+        sys.exit(EXIT_INPUT)
+    except OutputError as exc:
+        err.print(f"[bold red]错误[/] {exc}", soft_wrap=True)
+        sys.exit(EXIT_OUTPUT)
+    except KeyboardInterrupt:
+        err.print("已取消。")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last guard before a traceback would reach a clerk
+        if os.environ.get("ZBREPORT_DEBUG"):
+            raise
+        err.print(f"[bold red]内部错误[/] {type(exc).__name__}: {exc}（设置 ZBREPORT_DEBUG=1 可查看详细信息）")
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,78 @@
+"""Where a value came from, and what is wrong with it: locations, findings, and input errors.
+
+Errors are values with a location; the CLI turns them into messages in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a project file; line and column count from 1, as editors do."""
+
+    path: Path
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return str(self.path)
+        return f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return "错误" if self is Severity.ERROR else "警告"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a clerk should fix or look at, with the rule it breaks and where."""
+
+    severity: Severity
+    rule: str  # R1…R12, or a structural id such as "unknown-key"
+    message: str  # in Chinese, with the arithmetic spelled out
+    location: Location | None = None
+    table: str | None = None  # "二" / "三" / "四" when the finding is about a table
+    cells: tuple[tuple[str, str], ...] = ()  # the cells involved, for highlighting
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def as_dict(self) -> dict[str, object]:
+        loc = self.location
+        return {
+            "severity": self.severity.value,
+            "rule": self.rule,
+            "message": self.message,
+            "file": str(loc.path) if loc else None,
+            "line": loc.line if loc else None,
+            "column": loc.column if loc else None,
+            "table": self.table,
+            "cells": [list(c) for c in self.cells],
+        }
+
+
+class InputError(Exception):
+    """Input that cannot be read at all (a missing file, broken YAML, a damaged template)."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class OutputError(Exception):
+    """The report could not be written where asked."""

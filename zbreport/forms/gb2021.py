@@ -1,0 +1,274 @@
+"""The 2021 official format (国办公开办函〔2021〕30号): six sections, three tables, their arithmetic.
+
+Every official label is typed here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from .shapes import Balance, Block, Header, SectionForm, TableForm, Total, block_table, grid_table
+
+FORMAT_NAME = "国办公开办函〔2021〕30号"
+
+# ---------------------------------------------------------------- 表二 主动公开
+
+TABLE_2 = block_table(
+    key="二",
+    title="二、主动公开政府信息情况",
+    file_name="table2.yaml",
+    row_header="信息内容",
+    value_columns=3,
+    column_widths_mm=(48.0, 36.0, 36.0, 36.0),
+    blocks=(
+        Block(
+            caption="第二十条第（一）项",
+            columns=(
+                Header("本年制发件数", "issued"),
+                Header("本年废止件数", "repealed"),
+                Header("现行有效件数", "in_force"),
+            ),
+            rows=(Header("规章", "regulations"), Header("行政规范性文件", "normative_documents")),
+            not_applicable_rows=frozenset({"regulations"}),
+        ),
+        Block(
+            caption="第二十条第（五）项",
+            columns=(Header("本年处理决定数量", "decisions"),),
+            rows=(Header("行政许可", "licensing"),),
+        ),
+        Block(
+            caption="第二十条第（六）项",
+            columns=(Header("本年处理决定数量", "decisions"),),
+            rows=(Header("行政处罚", "penalty"), Header("行政强制", "coercion")),
+        ),
+        Block(
+            caption="第二十条第（八）项",
+            columns=(Header("本年收费金额（单位：万元）", "fee_amount"),),
+            rows=(Header("行政事业性收费", "fees"),),
+            kind="amount",
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------- 表三 依申请公开
+
+APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org")
+T3_COLUMNS = APPLICANT_COLUMNS + ("total",)
+
+_NOT_DISCLOSED = (
+    ("nd_state_secret", "1.属于国家秘密"),
+    ("nd_prohibited_by_law", "2.其他法律行政法规禁止公开"),
+    ("nd_three_security", "3.危及“三安全一稳定”"),
+    ("nd_third_party", "4.保护第三方合法权益"),
+    ("nd_internal_affairs", "5.属于三类内部事务信息"),
+    ("nd_process_info", "6.属于四类过程性信息"),
+    ("nd_enforcement_file", "7.属于行政执法案卷"),
+    ("nd_inquiry", "8.属于行政查询事项"),
+)
+_UNABLE = (
+    ("up_not_held", "1.本机关不掌握相关政府信息"),
+    ("up_needs_creation", "2.没有现成信息需要另行制作"),
+    ("up_unclear", "3.补正后申请内容仍不明确"),
+)
+_NOT_PROCESSED = (
+    ("np_petition", "1.信访举报投诉类申请"),
+    ("np_repeated", "2.重复申请"),
+    ("np_publications", "3.要求提供公开出版物"),
+    ("np_excessive", "4.无正当理由大量反复申请"),
+    ("np_confirm", "5.要求行政机关确认或重新出具已获取信息"),
+)
+_OTHER_HANDLING = (
+    ("oh_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("oh_fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("oh_other", "3.其他"),
+)
+
+
+def _leaves(items: tuple[tuple[str, str], ...]) -> tuple[Header, ...]:
+    return tuple(Header(label, key) for key, label in items)
+
+
+_RESULT_ROWS = (
+    Header("（一）予以公开", "disclosed"),
+    Header("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partially_disclosed"),
+    Header("（三）不予公开", children=_leaves(_NOT_DISCLOSED)),
+    Header("（四）无法提供", children=_leaves(_UNABLE)),
+    Header("（五）不予处理", children=_leaves(_NOT_PROCESSED)),
+    Header("（六）其他处理", children=_leaves(_OTHER_HANDLING)),
+)
+RESULT_LEAF_ROWS = tuple(leaf.key or "" for h in _RESULT_ROWS for leaf, _ in h.leaves())
+T3_ROWS = ("new_received", "carried_over") + RESULT_LEAF_ROWS + ("results_total", "carried_forward")
+
+
+def _t3_totals() -> tuple[Total, ...]:
+    by_row = tuple(
+        Total("R3", (row, "total"), tuple((row, c) for c in APPLICANT_COLUMNS)) for row in T3_ROWS
+    )
+    by_column = tuple(
+        Total("R4", ("results_total", col), tuple((row, col) for row in RESULT_LEAF_ROWS)) for col in T3_COLUMNS
+    )
+    return by_row + by_column
+
+
+_T3_COLUMN_TREE = Header(
+    "申请人情况",
+    children=(
+        Header("自然人", "natural_person"),
+        Header(
+            "法人或其他组织",
+            children=(
+                Header("商业企业", "commercial"),
+                Header("科研机构", "research"),
+                Header("社会公益组织", "public_interest"),
+                Header("法律服务机构", "legal_service"),
+                Header("其他", "other_org"),
+            ),
+        ),
+        Header("总计", "total"),
+    ),
+)
+_T3_LABELS = {leaf.key: leaf.label for leaf, _ in _T3_COLUMN_TREE.leaves()}
+
+TABLE_3 = grid_table(
+    key="三",
+    title="三、收到和处理政府信息公开申请情况",
+    file_name="table3.yaml",
+    corner_note="（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+    columns=(_T3_COLUMN_TREE,),
+    column_path_in_yaml="leaf",
+    rows=(
+        Header("一、本年新收政府信息公开申请数量", "new_received"),
+        Header("二、上年结转政府信息公开申请数量", "carried_over"),
+        Header("三、本年度办理结果", children=_RESULT_ROWS + (Header("（七）总计", "results_total"),)),
+        Header("四、结转下年度继续办理", "carried_forward"),
+    ),
+    # Three label columns, then seven number columns: 156 mm, the GB/T 9704 text width.
+    column_widths_mm=(13.0, 19.0, 54.0) + (10.0,) * 7,
+    totals=_t3_totals(),
+    balances=tuple(
+        Balance(
+            "R1",
+            _T3_LABELS[col],
+            left=(("new_received", col), ("carried_over", col)),
+            right=(("results_total", col), ("carried_forward", col)),
+            derived=col == "total",
+        )
+        for col in T3_COLUMNS
+    ),
+)
+
+# ---------------------------------------------------------------- 表四 复议诉讼
+
+T4_GROUPS = ("review", "direct_suit", "suit_after_review")
+T4_RESULTS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def _t4_results(group: str) -> tuple[Header, ...]:
+    labels = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    return tuple(Header(label, f"{group}.{result}") for result, label in zip(T4_RESULTS, labels))
+
+
+TABLE_4 = grid_table(
+    key="四",
+    title="四、政府信息公开行政复议、行政诉讼情况",
+    file_name="table4.yaml",
+    corner_note=None,
+    columns=(
+        Header("行政复议", children=_t4_results("review")),
+        Header(
+            "行政诉讼",
+            children=(
+                Header("未经复议直接起诉", children=_t4_results("direct_suit")),
+                Header("复议后起诉", children=_t4_results("suit_after_review")),
+            ),
+        ),
+    ),
+    column_path_in_yaml="full",
+    rows=(),
+    single_row_key="cases",
+    column_widths_mm=(10.4,) * 15,
+    totals=tuple(
+        Total("R5", ("cases", f"{g}.total"), tuple(("cases", f"{g}.{r}") for r in T4_RESULTS[:-1]))
+        for g in T4_GROUPS
+    ),
+    column_groups=((0, 5), (5, 15)),
+)
+
+TABLES: dict[str, TableForm] = {t.key: t for t in (TABLE_2, TABLE_3, TABLE_4)}
+
+# ---------------------------------------------------------------- the six sections
+
+SECTIONS: tuple[SectionForm, ...] = (
+    SectionForm(
+        "一",
+        "一、总体情况",
+        "overview",
+        "1-overview.md",
+        guidance="综述本机关贯彻落实《条例》的总体情况，一般分为主动公开、依申请公开、政府信息管理、"
+        "政府信息公开平台建设、监督保障五个方面；各级人民政府还应在监督保障中写明工作考核、"
+        "社会评议和责任追究结果情况。",
+    ),
+    SectionForm(
+        "二",
+        "二、主动公开政府信息情况",
+        "proactive",
+        "2-proactive.md",
+        table=TABLE_2,
+        guidance="本节的表格由 table2.yaml 生成；这里只写表格下方的注（如统计口径说明），可以留空。",
+    ),
+    SectionForm(
+        "三",
+        "三、收到和处理政府信息公开申请情况",
+        "applications",
+        "3-applications.md",
+        table=TABLE_3,
+        guidance="本节的表格由 table3.yaml 生成，总计由 zbreport 计算；这里只写表格下方的注，可以留空。",
+    ),
+    SectionForm(
+        "四",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "review_litigation",
+        "4-review-litigation.md",
+        table=TABLE_4,
+        guidance="本节的表格由 table4.yaml 生成，总计由 zbreport 计算；这里只写表格下方的注，可以留空。",
+    ),
+    SectionForm(
+        "五",
+        "五、存在的主要问题及改进情况",
+        "problems",
+        "5-problems.md",
+        guidance="写明本年度工作存在的主要问题和改进措施，并说明上一年度问题的整改情况。",
+    ),
+    SectionForm(
+        "六",
+        "六、其他需要报告的事项",
+        "other",
+        "6-other.md",
+        guidance="写明信息处理费的收取情况（发出收费通知的件数和总金额、实际收取的总金额），"
+        "以及年度工作要点落实、人大代表建议和政协提案办理结果公开等其他事项。",
+    ),
+)
+
+# Labels of the superseded 2019 trial format (国办公开办函〔2019〕60号) and what replaced them (rule R12).
+SUPERSEDED_2019: dict[str, str] = {
+    "第二十条第（九）项": "2021年格式已删除第二十条第（九）项（政府集中采购），请删去该部分",
+    "政府集中采购": "2021年格式已删除第二十条第（九）项（政府集中采购），请删去该部分",
+    "采购项目数量": "2021年格式已删除第二十条第（九）项（政府集中采购），请删去该部分",
+    "采购总金额": "2021年格式已删除第二十条第（九）项（政府集中采购），请删去该部分",
+    "本年新制作数量": "2021年格式第二十条第（一）项的列为：本年制发件数、本年废止件数、现行有效件数",
+    "本年新公开数量": "2021年格式第二十条第（一）项的列为：本年制发件数、本年废止件数、现行有效件数",
+    "对外公开总数量": "2021年格式第二十条第（一）项的列为：本年制发件数、本年废止件数、现行有效件数",
+    "规范性文件": "2021年格式的行名为“行政规范性文件”",
+    "上一年项目数量": "2021年格式第二十条第（五）（六）（八）项只有一列：本年处理决定数量或本年收费金额（单位：万元）",
+    "本年增/减": "2021年格式第二十条第（五）（六）（八）项只有一列：本年处理决定数量或本年收费金额（单位：万元）",
+    "处理决定数量": "2021年格式的列名为“本年处理决定数量”",
+    "其他对外管理服务事项": "2021年格式第二十条第（五）项只有“行政许可”一行",
+}
+# 2019 wrote （六）其他处理 as one row of numbers; 2021 splits it into three sub-rows.
+SUPERSEDED_2019_SINGLE_ROW = {
+    "（六）其他处理": "2021年格式将“（六）其他处理”分为三项："
+    + "、".join(label for _, label in _OTHER_HANDLING)
+    + "，请按三项分别填写",
+}
+
+
+def section(number: str) -> SectionForm:
+    return next(s for s in SECTIONS if s.number == number)

@@ -1,0 +1,232 @@
+"""Reading the narrative: Markdown (through markdown-it-py) into the model's blocks.
+
+Heading levels map to the report's levels: `#` 一、, `##` （一）, `###` 1., `####` （1）.
+A heading of level 2 or deeper that ends like a sentence (。 or ：) runs into the paragraph
+after it, as Chinese reports write "（一）主动公开方面。一是……".
+Two HTML comments are directives: `<!-- 分页 -->` breaks the page, `<!-- 表格 -->` places the
+section's official table.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .diagnostics import Location
+from .model import Block, GridTable, Heading, ListBlock, OfficialTablePlace, PageBreak, Paragraph, Span
+
+_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+_DIRECTIVE = re.compile(r"^\s*<!--\s*(.*?)\s*-->\s*$", re.S)
+PAGE_BREAK_WORDS = {"分页", "pagebreak"}
+TABLE_PLACE_WORDS = {"表格", "table"}
+RUN_IN_ENDINGS = ("。", "：", ":")
+
+
+def parse_markdown(text: str, path: Path | None = None, first_line: int = 1) -> list[Block]:
+    """Blocks of a Markdown text; `first_line` is where the text starts in its file."""
+    tokens = _PARSER.parse(text)
+    reader = _BlockReader(tokens, path, first_line)
+    return join_run_in_headings(reader.blocks(len(tokens)))
+
+
+def join_run_in_headings(blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if (
+            isinstance(block, Paragraph)
+            and block.lead is None
+            and isinstance(previous, Heading)
+            and previous.level >= 2
+            and previous.text.rstrip().endswith(RUN_IN_ENDINGS)
+        ):
+            out[-1] = Paragraph(block.spans, previous.location, lead=previous)
+        else:
+            out.append(block)
+    return out
+
+
+class _BlockReader:
+    def __init__(self, tokens: list[Token], path: Path | None, first_line: int) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.path = path
+        self.first_line = first_line
+
+    def location(self, token: Token) -> Location | None:
+        if self.path is None:
+            return None
+        line = token.map[0] + self.first_line if token.map else 0
+        return Location(self.path, line, 1 if line else 0)
+
+    def blocks(self, end: int) -> list[Block]:
+        """Blocks from the current token up to token index `end` (exclusive)."""
+        out: list[Block] = []
+        while self.pos < end:
+            block = self.block()
+            if block is not None:
+                out.append(block)
+        return out
+
+    def close_index(self, open_index: int) -> int:
+        """Index of the token closing the one opened at `open_index`."""
+        depth = 0
+        for i in range(open_index, len(self.tokens)):
+            depth += self.tokens[i].nesting
+            if depth == 0:
+                return i
+        return len(self.tokens) - 1
+
+    def block(self) -> Block | None:
+        token = self.tokens[self.pos]
+        kind = token.type
+        if kind == "heading_open":
+            inline = self.tokens[self.pos + 1]
+            self.pos += 3
+            level = min(int(token.tag[1]), 4)
+            return Heading(level, inline_spans(inline), self.location(token))
+        if kind == "paragraph_open":
+            inline = self.tokens[self.pos + 1]
+            self.pos += 3
+            return Paragraph(inline_spans(inline), self.location(token))
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            return self.list_block()
+        if kind == "table_open":
+            return self.table()
+        if kind == "html_block":
+            self.pos += 1
+            return self.directive(token)
+        if kind == "hr":
+            self.pos += 1
+            return None
+        if kind in ("fence", "code_block"):
+            self.pos += 1
+            lines = token.content.rstrip("\n").split("\n")
+            return Paragraph(tuple(Span(t) for t in _with_breaks(lines)), self.location(token))
+        # blockquote and anything else: keep the content, drop the container
+        self.pos += 1
+        return None
+
+    def directive(self, token: Token) -> Block | None:
+        match = _DIRECTIVE.match(token.content)
+        if not match:
+            return None
+        word = match.group(1).lower()
+        if word in PAGE_BREAK_WORDS:
+            return PageBreak(self.location(token))
+        if word in TABLE_PLACE_WORDS:
+            return OfficialTablePlace(self.location(token))
+        return None
+
+    def list_block(self) -> ListBlock:
+        open_token = self.tokens[self.pos]
+        end = self.close_index(self.pos)
+        start = int(open_token.attrGet("start") or 1)
+        self.pos += 1
+        items: list[tuple[Block, ...]] = []
+        while self.pos < end:
+            if self.tokens[self.pos].type == "list_item_open":
+                item_end = self.close_index(self.pos)
+                self.pos += 1
+                items.append(tuple(self.blocks(item_end)))
+                self.pos = item_end + 1
+            else:
+                self.pos += 1
+        self.pos = end + 1
+        return ListBlock(open_token.type == "ordered_list_open", start, tuple(items), self.location(open_token))
+
+    def table(self) -> GridTable:
+        open_token = self.tokens[self.pos]
+        end = self.close_index(self.pos)
+        header: list[tuple[Span, ...]] = []
+        rows: list[tuple[tuple[Span, ...], ...]] = []
+        aligns: list[str] = []
+        row: list[tuple[Span, ...]] = []
+        in_head = False
+        for token in self.tokens[self.pos : end + 1]:
+            if token.type == "thead_open":
+                in_head = True
+            elif token.type == "thead_close":
+                in_head = False
+            elif token.type == "tr_open":
+                row = []
+            elif token.type in ("th_open", "td_open") and in_head:
+                style = str(token.attrGet("style") or "")
+                aligns.append(style.replace("text-align:", "").strip())
+            elif token.type == "inline":
+                row.append(inline_spans(token))
+            elif token.type == "tr_close":
+                if in_head:
+                    header = row
+                else:
+                    rows.append(tuple(row))
+        self.pos = end + 1
+        return GridTable(tuple(header), tuple(rows), tuple(aligns), self.location(open_token))  # type: ignore[arg-type]
+
+
+def inline_spans(inline: Token) -> tuple[Span, ...]:
+    """Text runs of an inline token, with bold and italic; soft line breaks vanish between CJK text."""
+    spans: list[Span] = []
+    bold = italic = 0
+    for child in inline.children or []:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            spans.append(Span(child.content, bold > 0, italic > 0))
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "softbreak":
+            spans.append(Span("\x00soft", bold > 0, italic > 0))
+        elif kind == "hardbreak":
+            spans.append(Span("\n"))
+        elif kind == "image":
+            spans.append(Span(child.content or "", bold > 0, italic > 0))
+        elif kind == "html_inline" and re.fullmatch(r"<br\s*/?>", child.content.strip(), re.I):
+            spans.append(Span("\n"))
+    return _merge(_resolve_soft_breaks(spans))
+
+
+def _resolve_soft_breaks(spans: list[Span]) -> list[Span]:
+    """A source line break is a space between Latin words and nothing between Chinese characters."""
+    out: list[Span] = []
+    for i, span in enumerate(spans):
+        if span.text != "\x00soft":
+            out.append(span)
+            continue
+        before = next((s.text[-1] for s in reversed(out) if s.text and s.text != "\n"), "")
+        after = next((s.text[0] for s in spans[i + 1 :] if s.text and s.text != "\x00soft"), "")
+        space = " " if before.isascii() and after.isascii() and before and after else ""
+        if space:
+            out.append(Span(space, span.bold, span.italic))
+    return out
+
+
+def _merge(spans: list[Span]) -> tuple[Span, ...]:
+    """Adjacent runs with the same emphasis joined, so the document has fewer, whole runs."""
+    out: list[Span] = []
+    for span in spans:
+        if not span.text:
+            continue
+        last = out[-1] if out else None
+        if last and last.text != "\n" and span.text != "\n" and (last.bold, last.italic) == (span.bold, span.italic):
+            out[-1] = Span(last.text + span.text, last.bold, last.italic)
+        else:
+            out.append(span)
+    return tuple(out)
+
+
+def _with_breaks(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i:
+            out.append("\n")
+        out.append(line)
+    return out
