@@ -218,7 +218,7 @@ def load_table(form: TableForm, path: Path, findings: list[Finding]) -> TableDat
     if root is None or sourceyaml.is_null(root):
         reader.seen[()] = Location(path, 1, 1)
     else:
-        reader.walk(root, _label_tree(form), ())
+        reader.walk(root, _label_tree(form), (), Location(path, 1, 1))
     reader.report_missing()
     data.entries = reader.entries
     data.values = compute_totals(form, data.entries)
@@ -231,14 +231,15 @@ class _TableReader:
         self.path = path
         self.findings = findings
         self.entries: dict[tuple[str, str], Entry] = {}
-        self.seen: dict[tuple[str, ...], Location] = {}  # label paths of mappings read
+        self.seen: dict[tuple[str, ...], Location] = {}  # label paths read, at their keys
+        self.superseded: set[tuple[str, ...]] = set()  # paths written in the 2019 layout, reported once
 
     def finding(self, severity: Severity, rule: str, message: str, node: yaml.Node, cells=()) -> None:
         self.findings.append(
             Finding(severity, rule, message, sourceyaml.location(self.path, node), table=self.form.key, cells=tuple(cells))
         )
 
-    def walk(self, node: yaml.Node, expected: _LabelNode, labels: tuple[str, ...]) -> None:
+    def walk(self, node: yaml.Node, expected: _LabelNode, labels: tuple[str, ...], where: Location) -> None:
         row_cells = [c.cell for c in expected.children.values() if c.cell and not c.cell.computed]
         if isinstance(node, yaml.ScalarNode) and len(row_cells) == 1 and expected.children:
             # Shorthand for a one-value row, e.g. "行政许可: 0".
@@ -249,25 +250,18 @@ class _TableReader:
             wanted = "、".join(c.label for c in expected.children.values())
             self.finding(Severity.ERROR, "structure", f"{where}下应逐项填写：{wanted}", node)
             return
-        self.seen[labels] = sourceyaml.location(self.path, node)
+        self.seen[labels] = where
         for key, key_node, value_node in sourceyaml.mapping_items(self.path, node, self.findings):
             child = expected.children.get(normalize_label(key))
             if child is None:
                 self.unknown(key, key_node, expected)
             elif child.cell is not None:
                 self.entry(child.cell, value_node)
-            elif isinstance(value_node, yaml.ScalarNode) and key in SUPERSEDED_2019_SINGLE_ROW:
-                self.finding(Severity.ERROR, "R12", SUPERSEDED_2019_SINGLE_ROW[key], value_node)
-                self.seen[labels + (child.label,)] = sourceyaml.location(self.path, value_node)
-            elif (
-                isinstance(value_node, yaml.MappingNode)
-                and key in SUPERSEDED_2019_SINGLE_ROW
-                and all(normalize_label(str(k.value)) not in child.children for k, _ in value_node.value)
-            ):
+            elif key in SUPERSEDED_2019_SINGLE_ROW and _holds_no_label_of(value_node, child):
                 self.finding(Severity.ERROR, "R12", SUPERSEDED_2019_SINGLE_ROW[key], key_node)
-                self.seen[labels + (child.label,)] = sourceyaml.location(self.path, key_node)
+                self.superseded.add(labels + (child.label,))
             else:
-                self.walk(value_node, child, labels + (child.label,))
+                self.walk(value_node, child, labels + (child.label,), sourceyaml.location(self.path, key_node))
 
     def unknown(self, key: str, key_node: yaml.Node, expected: _LabelNode) -> None:
         superseded = SUPERSEDED_2019.get(key) or SUPERSEDED_2019.get(normalize_label(key))
@@ -297,7 +291,11 @@ class _TableReader:
                 self.entries[cell.key] = Entry("invalid", text, loc)
 
     def report_missing(self) -> None:
-        missing = [c for c in self.form.input_cells if c.key not in self.entries]
+        missing = [
+            c
+            for c in self.form.input_cells
+            if c.key not in self.entries and not any(c.yaml_path[: len(p)] == p for p in self.superseded)
+        ]
         by_row: dict[str, list[CellForm]] = {}
         for cell in missing:
             by_row.setdefault(cell.row, []).append(cell)
@@ -317,6 +315,15 @@ class _TableReader:
             if yaml_path[:n] in self.seen:
                 return self.seen[yaml_path[:n]]
         return Location(self.path, 1, 1)
+
+
+def _holds_no_label_of(node: yaml.Node, expected: _LabelNode) -> bool:
+    """True where a value written for a group names none of its rows: one row of numbers, as in 2019."""
+    if isinstance(node, yaml.ScalarNode):
+        return True
+    if isinstance(node, yaml.MappingNode):
+        return all(normalize_label(str(k.value)) not in expected.children for k, _ in node.value)
+    return False
 
 
 def _unknown_key(

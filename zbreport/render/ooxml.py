@@ -9,6 +9,7 @@ from __future__ import annotations
 from docx.document import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm
 from docx.table import Table, _Row
 
 MM_TO_TWIPS = 1440 / 25.4
@@ -52,12 +53,12 @@ def fix_column_widths(table: Table, widths_mm: tuple[float, ...]) -> None:
     table_width.set(qn("w:w"), str(sum(twips(w) for w in widths_mm)))
     table_width.set(qn("w:type"), "dxa")
     for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm):
-        grid_col.w = twips(width)
+        grid_col.w = Mm(width)
     for row in table.rows:
         col = 0
         for tc in row._tr.tc_lst:
             span = tc.grid_span
-            tc.width = twips(sum(widths_mm[col : col + span]))
+            tc.width = Mm(sum(widths_mm[col : col + span]))
             col += span
 
 

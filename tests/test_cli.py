@@ -1,0 +1,199 @@
+"""`zbreport build` and `zbreport check` run as a clerk runs them, on real files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE, line_of, replace_in, run_cli
+from docx_reading import open_docx
+
+DEFAULT_NAME = "淄博市人民政府办公室2024年政府信息公开工作年度报告.docx"
+
+
+def test_build_writes_default_name_into_project(project):
+    result = run_cli("build", project)
+    assert result.code == 0, result.output
+    built = project / DEFAULT_NAME
+    assert built.is_file()
+    assert "已生成" in result.stdout
+    assert open_docx(built).paragraphs[0].text == "淄博市人民政府办公室"
+
+
+def test_build_output_option(project, tmp_path):
+    out = tmp_path / "出版" / "年报.docx"
+    out.parent.mkdir()
+    assert run_cli("build", project, "--output", out).code == 0
+    assert out.is_file()
+    assert not list(out.parent.glob("*.tmp")), "no temporary file left behind"
+
+
+def _assert_nothing_lost(project: Path, good: bytes) -> None:
+    built = project / DEFAULT_NAME
+    assert built.read_bytes() == good, "a failed build must not touch the previous report"
+    assert not [p for p in project.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.fixture
+def built_project(project):
+    assert run_cli("build", project).code == 0
+    return project, (project / DEFAULT_NAME).read_bytes()
+
+
+def test_broken_yaml_names_file_and_line(built_project):
+    project, good = built_project
+    table = project / "tables" / "table3.yaml"
+    replace_in(table, "  （一）予以公开: {自然人: 43,", "  （一）予以公开: {自然人: 43,,")
+    result = run_cli("build", project)
+    assert result.code == 2
+    assert f"table3.yaml:{line_of(table, '（一）予以公开')}:" in result.stderr
+    assert "YAML 格式错误" in result.stderr
+    assert "Traceback" not in result.output
+    _assert_nothing_lost(project, good)
+
+
+def test_tab_indentation_is_explained(project):
+    table = project / "tables" / "table4.yaml"
+    replace_in(table, "  未经复议直接起诉", "\t未经复议直接起诉")
+    result = run_cli("check", project)
+    assert result.code == 2
+    assert "table4.yaml:" in result.stderr and "Tab" in result.stderr
+
+
+def test_missing_report_yaml(project):
+    (project / "report.yaml").unlink()
+    result = run_cli("build", project)
+    assert result.code == 2
+    assert "report.yaml" in result.stderr and "找不到文件" in result.stderr
+
+
+def test_missing_project_folder(tmp_path):
+    result = run_cli("build", tmp_path / "nothing-here")
+    assert result.code == 2
+    assert "找不到项目文件夹" in result.stderr
+
+
+def test_year_of_wrong_type(project):
+    replace_in(project / "report.yaml", "年度: 2024", "年度: 二〇二四")
+    result = run_cli("build", project)
+    assert result.code == 2
+    assert f"report.yaml:{line_of(project / 'report.yaml', '年度')}:" in result.stderr
+    assert "四位数的年份" in result.stderr
+
+
+def test_errors_block_the_build_and_name_the_cell(built_project):
+    project, good = built_project
+    table = project / "tables" / "table3.yaml"
+    replace_in(table, "一、本年新收政府信息公开申请数量: {自然人: 243", "一、本年新收政府信息公开申请数量: {自然人: -243")
+    result = run_cli("build", project)
+    assert result.code == 1
+    assert f"table3.yaml:{line_of(table, '一、本年新收')}:" in result.stderr
+    assert "不能为负数" in result.stderr
+    assert "报告未生成" in result.stderr
+    _assert_nothing_lost(project, good)
+
+
+def test_force_builds_despite_errors(project):
+    replace_in(project / "tables" / "table3.yaml", "{自然人: 243", "{自然人: 244")
+    result = run_cli("build", project, "--force")
+    assert result.code == 0
+    assert "R1" in result.stderr
+    assert (project / DEFAULT_NAME).is_file()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")  # type: ignore[attr-defined]
+def test_unwritable_output_folder(project, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = run_cli("build", project, "-o", locked / "r.docx")
+    finally:
+        locked.chmod(0o700)
+    assert result.code == 3
+    assert "无法" in result.stderr
+
+
+def test_output_under_a_file_is_refused(project, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    result = run_cli("build", project, "-o", blocker / "r.docx")
+    assert result.code == 3
+    assert blocker.read_text() == "x"
+
+
+def test_output_into_missing_folder(project, tmp_path):
+    result = run_cli("build", project, "-o", tmp_path / "no" / "such" / "r.docx")
+    assert result.code == 3
+    assert "输出文件夹不存在" in result.stderr
+
+
+def test_output_over_a_folder_keeps_it(project, tmp_path):
+    target = tmp_path / "report.docx"
+    target.mkdir()
+    result = run_cli("build", project, "-o", target)
+    assert result.code == 3
+    assert target.is_dir()
+    assert not list(tmp_path.glob(".report*.tmp"))
+
+
+def test_damaged_template(project, tmp_path):
+    template = tmp_path / "模板.docx"
+    template.write_bytes(b"PK\x03\x04 this is not really a zip")
+    result = run_cli("build", project, "--template", template)
+    assert result.code == 2
+    assert "模板.docx" in result.stderr and "损坏" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_template_missing_styles(project, tmp_path):
+    import docx
+
+    template = tmp_path / "plain.docx"
+    docx.Document().save(str(template))  # python-docx's own template lacks our table styles
+    result = run_cli("build", project, "--template", template)
+    assert result.code == 2
+    assert "缺少样式" in result.stderr and "Report Table" in result.stderr
+
+
+def test_check_clean_sample():
+    result = run_cli("check", SAMPLE)
+    assert result.code == 0, result.output
+    assert "未发现问题" in result.stdout
+
+
+def test_check_json_for_scripts(project):
+    table = project / "tables" / "table4.yaml"
+    replace_in(table, "行政复议: {结果维持: 0", "行政复议: {总计: 3, 结果维持: 0")
+    result = run_cli("check", project, "--format", "json")
+    assert result.code == 1
+    payload = json.loads(result.stdout)
+    assert payload["ok"] is False and payload["errors"] == 1
+    finding = payload["findings"][0]
+    assert finding["rule"] == "R5"
+    assert finding["file"].endswith("table4.yaml")
+    assert finding["line"] == line_of(table, "行政复议:")
+    assert "行政复议·总计" in finding["message"]
+
+
+def test_check_strict_fails_on_warnings(project):
+    replace_in(project / "report.yaml", "年度: 2024", "年度: 2024\n机关简称: 市政府办")
+    assert run_cli("check", project).code == 0
+    result = run_cli("check", project, "--strict")
+    assert result.code == 1
+    assert "警告" in result.stdout and "机关简称" in result.stdout
+
+
+def test_help_lists_every_command():
+    result = run_cli("--help")
+    for command in ("build", "check", "preview"):
+        assert command in result.stdout
+
+
+def test_readme_documents_every_command_and_option():
+    readme = (SAMPLE.parent.parent / "README.md").read_text(encoding="utf-8")
+    for needle in ("zbreport build", "zbreport check", "zbreport preview", "--output", "--template", "--force", "--format", "--strict", "--table"):
+        assert needle in readme, needle
