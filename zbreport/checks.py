@@ -65,20 +65,32 @@ def _value_problem(cell: CellForm, entry: Entry) -> str | None:
 
 
 def check_totals(table: TableData) -> list[Finding]:
-    """A total typed in the file is compared with the one zbreport computes."""
+    """A total typed in the file is compared with the sum of its parts as the file gives them.
+
+    A part that is itself a total counts as typed where it was typed: a wrong number is then
+    reported once, at its own row and column, not again at every total above it.
+    """
     findings = []
     for total in table.form.totals:
         entry = table.entries.get(total.cell)
-        computed = table.values.get(total.cell)
-        if entry is None or entry.state != "number" or computed is None or entry.number == computed:
+        parts = [_as_given(table, p) for p in total.parts]
+        if entry is None or entry.state != "number" or any(p is None for p in parts):
             continue
-        findings.append(_total_finding(table, total, entry, computed))
+        expected = sum(parts)  # type: ignore[arg-type]
+        if entry.number != expected:
+            findings.append(_total_finding(table, total, entry, expected, parts))
     return findings
 
 
-def _total_finding(table: TableData, total: Total, entry: Entry, computed: Number) -> Finding:
+def _as_given(table: TableData, key: tuple[str, str]) -> Number | None:
+    entry = table.entries.get(key)
+    if entry is not None and entry.state == "number" and table.form.cell(key).computed:
+        return entry.number
+    return table.values.get(key)
+
+
+def _total_finding(table: TableData, total: Total, entry: Entry, computed: Number, parts: list) -> Finding:
     cell = table.form.cell(total.cell)
-    parts = [table.values[p] for p in total.parts]
     shown = [format_number(v) for v in parts if v]  # type: ignore[arg-type]
     arithmetic = "+".join(shown) if 1 < len(shown) <= 8 else ""
     across = {"R3": "各申请人列相加", "R4": "各项办理结果相加", "R5": "结果维持、结果纠正、其他结果、尚未审结相加"}

@@ -108,6 +108,26 @@ def check(
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
+TABLE_KEYS = ("二", "三", "四")
+
+
+@app.command()
+def preview(
+    project: ProjectArg,
+    table: Annotated[
+        Optional[str], typer.Option("--table", help="只显示一张表：二、三 或 四（默认显示全部）", show_default=False)
+    ] = None,
+) -> None:
+    """在终端中显示三张统计表（含合并表头），标出有问题的单元格，并在表下列出问题。"""
+    from .render.terminal import preview as draw_preview
+
+    if table is not None and table.strip("表") not in TABLE_KEYS:
+        _fail(f"--table 只能是 二、三 或 四，而不是“{table}”", EXIT_INPUT)
+    loaded, findings = _load(project)
+    chosen = [table.strip("表")] if table else None
+    out.print(draw_preview(loaded.report, findings, out.width, chosen))
+
+
 def relative_path(path: Path) -> str:
     try:
         return os.path.relpath(path)

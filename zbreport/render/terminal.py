@@ -1,0 +1,200 @@
+"""The terminal preview: the official tables drawn with their merged headers, problems highlighted.
+
+rich's Table has no row or column spans, so the grid is drawn here: every layout cell
+(from the shared table definition) is a rectangle; borders are collected per point and
+turned into box-drawing characters, which leaves merged cells without inner lines.
+Widths are counted in terminal cells, two for a Chinese character.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from ..diagnostics import Finding
+from ..forms import LayoutCell
+from ..model import Report, TableData
+from .findings import finding_line
+
+_BOX = {
+    frozenset("LR"): "─", frozenset("UD"): "│", frozenset("DR"): "┌", frozenset("DL"): "┐",
+    frozenset("UR"): "└", frozenset("UL"): "┘", frozenset("UDR"): "├", frozenset("UDL"): "┤",
+    frozenset("DLR"): "┬", frozenset("ULR"): "┴", frozenset("UDLR"): "┼",
+    frozenset("L"): "─", frozenset("R"): "─", frozenset("U"): "│", frozenset("D"): "│",
+}
+MIN_COLUMN = 4  # two Chinese characters: "结果/维持" wraps readably, "9999" fits
+ERROR_STYLE = "bold white on red"
+WARNING_STYLE = "bold black on yellow"
+
+
+@dataclass(frozen=True)
+class _Box:
+    """A layout cell with the text and style it is drawn with."""
+
+    spot: LayoutCell
+    text: str
+    style: str
+    align: str  # "left", "center", "right"
+
+
+def preview(report: Report, findings: list[Finding], width: int, tables: list[str] | None = None) -> RenderableType:
+    """Each chosen table with its title, grid and the findings about it; then the other findings."""
+    parts: list[RenderableType] = []
+    keys = tables or list(report.tables)
+    for key in keys:
+        data = report.tables[key]
+        own = [f for f in findings if f.table == key]
+        parts.append(Text(data.form.title, style="bold"))
+        parts.extend(draw_table(data, own, width))
+        parts.extend(finding_line(f) for f in own)
+        parts.append(Text(""))
+    rest = [f for f in findings if f.table is None] if tables is None else []
+    if rest:
+        parts.append(Text("其他问题", style="bold"))
+        parts.extend(finding_line(f) for f in rest)
+    return Group(*parts)
+
+
+def draw_table(data: TableData, findings: list[Finding], width: int) -> list[Text]:
+    """The table as lines of text no wider than `width`; split into column groups if it must be."""
+    layout = data.form.layout
+    boxes = [_box(spot, data, findings) for spot in layout.cells]
+    widths = column_widths(layout.column_widths_mm or (1.0,) * layout.n_cols, width)
+    if widths is not None or not layout.column_groups:
+        return _draw(boxes, layout.n_rows, widths or [MIN_COLUMN] * layout.n_cols)
+    lines: list[Text] = []
+    for start, end in layout.column_groups:
+        part = [
+            _Box(_shift(b.spot, start), b.text, b.style, b.align)
+            for b in boxes
+            if start <= b.spot.col < end
+        ]
+        group_mm = layout.column_widths_mm[start:end] or (1.0,) * (end - start)
+        group_widths = column_widths(group_mm, width) or [MIN_COLUMN] * (end - start)
+        lines += _draw(part, layout.n_rows, group_widths)
+    return lines
+
+
+def column_widths(widths_mm: tuple[float, ...], width: int) -> list[int] | None:
+    """Terminal widths in proportion to the printed ones; None if even the narrowest will not fit."""
+    available = width - len(widths_mm) - 1  # one border character per column, plus the last
+    if available < MIN_COLUMN * len(widths_mm):
+        return None
+    total = sum(widths_mm)
+    widths = [max(MIN_COLUMN, int(mm / total * available)) for mm in widths_mm]
+    while sum(widths) > available:
+        widest = widths.index(max(widths))
+        widths[widest] -= 1
+    # The slack goes to the widest printed columns (the long labels), shared where they tie.
+    widest = [i for i, mm in enumerate(widths_mm) if mm == max(widths_mm)]
+    for turn in range(available - sum(widths)):
+        widths[widest[turn % len(widest)]] += 1
+    return widths
+
+
+def _shift(spot: LayoutCell, by: int) -> LayoutCell:
+    return LayoutCell(spot.row, spot.col - by, spot.text, spot.rowspan, spot.colspan, spot.role, spot.cell)
+
+
+def _box(spot: LayoutCell, data: TableData, findings: list[Finding]) -> _Box:
+    if spot.role != "value" or spot.cell is None:
+        align = "left" if spot.role in ("label", "corner") else "center"
+        return _Box(spot, spot.text, "bold" if spot.role in ("header", "caption") else "", align)
+    text = data.display(spot.cell)
+    entry = data.entries.get(spot.cell)
+    if not text and entry is not None:
+        text = entry.text or "□"  # a blank cell shows as a box, an invalid one as typed
+    style = ""
+    for finding in findings:
+        if spot.cell in finding.cells:
+            style = ERROR_STYLE if finding.is_error else WARNING_STYLE
+            if finding.is_error:
+                break
+    return _Box(spot, text or "□", style, "right")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` terminal cells, broken between characters (Chinese has no spaces)."""
+    lines: list[str] = []
+    line = ""
+    for char in text:
+        if char == "\n" or cell_len(line + char) > width:
+            lines.append(line)
+            line = "" if char == "\n" else char
+        else:
+            line += char
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+def _draw(boxes: list[_Box], n_rows: int, widths: list[int]) -> list[Text]:
+    n_cols = len(widths)
+    xs = [0]
+    for w in widths:
+        xs.append(xs[-1] + w + 1)
+
+    def inner_width(spot: LayoutCell) -> int:
+        return xs[spot.col + spot.colspan] - xs[spot.col] - 1
+
+    wrapped = {id(b): _wrap(b.text, inner_width(b.spot)) for b in boxes}
+    heights = [1] * n_rows
+    for box in sorted(boxes, key=lambda b: b.spot.rowspan):
+        spot = box.spot
+        needed = len(wrapped[id(box)])
+        have = sum(heights[spot.row : spot.row + spot.rowspan]) + spot.rowspan - 1
+        if needed > have:
+            heights[spot.row + spot.rowspan - 1] += needed - have
+    ys = [0]
+    for h in heights:
+        ys.append(ys[-1] + h + 1)
+
+    canvas = [[" "] * (xs[-1] + 1) for _ in range(ys[-1] + 1)]
+    styles = [[""] * (xs[-1] + 1) for _ in range(ys[-1] + 1)]
+    joints: dict[tuple[int, int], set[str]] = {}
+
+    def edge(x0: int, y0: int, x1: int, y1: int) -> None:
+        if y0 == y1:
+            for x in range(x0, x1):
+                joints.setdefault((x, y0), set()).add("R")
+                joints.setdefault((x + 1, y0), set()).add("L")
+        else:
+            for y in range(y0, y1):
+                joints.setdefault((x0, y), set()).add("D")
+                joints.setdefault((x0, y + 1), set()).add("U")
+
+    for box in boxes:
+        spot = box.spot
+        left, right = xs[spot.col], xs[spot.col + spot.colspan]
+        top, bottom = ys[spot.row], ys[spot.row + spot.rowspan]
+        edge(left, top, right, top)
+        edge(left, bottom, right, bottom)
+        edge(left, top, left, bottom)
+        edge(right, top, right, bottom)
+        inner = right - left - 1
+        for offset, line in enumerate(wrapped[id(box)]):
+            pad = inner - cell_len(line)
+            x = left + 1 + (pad if box.align == "right" else pad // 2 if box.align == "center" else 0)
+            for char in line:
+                canvas[top + 1 + offset][x] = char
+                if cell_len(char) == 2:
+                    canvas[top + 1 + offset][x + 1] = ""  # the right half of a wide character
+                x += cell_len(char)
+        if box.style:
+            for y in range(top + 1, bottom):
+                for x in range(left + 1, right):
+                    styles[y][x] = box.style
+    for (x, y), directions in joints.items():
+        canvas[y][x] = _BOX[frozenset(directions)]
+
+    lines = []
+    for y, row in enumerate(canvas):
+        line = Text(no_wrap=True, overflow="crop")
+        for x, char in enumerate(row):
+            if char:
+                line.append(char, style=styles[y][x] or None)
+        lines.append(line)
+    return lines
