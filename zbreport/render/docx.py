@@ -14,6 +14,7 @@ from docx.document import Document
 from docx.enum.text import WD_BREAK
 from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Twips
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from ..diagnostics import InputError, Location
@@ -182,7 +183,8 @@ class _Writer:
         layout = data.form.layout
         table = self.doc.add_table(rows=layout.n_rows, cols=layout.n_cols)
         table.style = self.doc.styles[TABLE]
-        grid = [[table.cell(r, c) for c in range(layout.n_cols)] for r in range(layout.n_rows)]
+        # The grid is regular until merged; python-docx's table.cell() rescans the table each call.
+        grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
         for spot in layout.cells:
             cell = grid[spot.row][spot.col]
             if spot.rowspan > 1 or spot.colspan > 1:
