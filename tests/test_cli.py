@@ -197,3 +197,26 @@ def test_readme_documents_every_command_and_option():
     readme = (SAMPLE.parent.parent / "README.md").read_text(encoding="utf-8")
     for needle in ("zbreport build", "zbreport check", "zbreport preview", "--output", "--template", "--force", "--format", "--strict", "--table"):
         assert needle in readme, needle
+
+
+def test_gb18030_files_from_windows_editors(project):
+    report = project / "report.yaml"
+    report.write_bytes(report.read_text(encoding="utf-8").encode("gb18030"))
+    overview = project / "sections" / "1-overview.md"
+    overview.write_bytes(overview.read_text(encoding="utf-8").encode("gb18030"))
+    out = project / "out.docx"
+    assert run_cli("build", project, "-o", out).code == 0
+    texts = [p.text for p in open_docx(out).paragraphs]
+    assert texts[0] == "淄博市人民政府办公室"
+    assert any(t.startswith("2024年，市政府办公室围绕") for t in texts)
+
+
+def test_intro_override_replaces_the_generated_one(project):
+    report = project / "report.yaml"
+    report.write_text(report.read_text(encoding="utf-8") + "导语: |\n  本报告由**办公室**编制。\n", encoding="utf-8")
+    out = project / "out.docx"
+    assert run_cli("build", project, "-o", out).code == 0
+    paragraphs = [p for p in open_docx(out).paragraphs if p.text.strip()]
+    assert paragraphs[2].text == "本报告由办公室编制。"
+    assert paragraphs[2].runs[1].style.name == "Strong"
+    assert not any(p.text.startswith("本报告依据") for p in paragraphs)

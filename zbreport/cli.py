@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from .checks import check_report, has_errors
-from .diagnostics import Finding, InputError, OutputError
+from .diagnostics import Finding, InputError, Location, OutputError
 from .output import write_atomically
 from .project import LoadedProject, load_project
 from .render.findings import print_findings, relative, sort_key, summary
@@ -79,7 +79,7 @@ def build(
         _fail(f"输出文件应以 .docx 结尾：{target}", EXIT_OUTPUT)
     document = render_docx(report, template)
     write_atomically(target, lambda temp: document.save(str(temp)))
-    out.print(f"已生成：{relative_path(target)}", soft_wrap=True)
+    out.print(f"已生成：{relative(Location(target))}", soft_wrap=True)
 
 
 @app.command()
@@ -126,13 +126,6 @@ def preview(
     loaded, findings = _load(project)
     chosen = [table.strip("表")] if table else None
     out.print(draw_preview(loaded.report, findings, out.width, chosen))
-
-
-def relative_path(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 def main() -> None:

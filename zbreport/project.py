@@ -16,7 +16,16 @@ import yaml
 
 from . import sourceyaml
 from .diagnostics import Finding, InputError, Location, Severity
-from .forms import FORMAT_NAME, SECTIONS, SUPERSEDED_2019, SUPERSEDED_2019_SINGLE_ROW, CellForm, TableForm, normalize_label
+from .forms import (
+    FORMAT_NAME,
+    SECTIONS,
+    SUPERSEDED_2019,
+    SUPERSEDED_2019_SINGLE_ROW,
+    CellForm,
+    SectionForm,
+    TableForm,
+    normalize_label,
+)
 from .model import (
     Block,
     Entry,
@@ -146,7 +155,7 @@ def _text(path: Path, values: dict[str, yaml.Node], key: str, *, required: bool)
 # ---------------------------------------------------------------- sections
 
 
-def load_section(project_dir: Path, form, findings: list[Finding]) -> Section:
+def load_section(project_dir: Path, form: SectionForm, findings: list[Finding]) -> Section:
     path = project_dir / SECTIONS_DIR / form.file_name
     if not path.exists():
         if form.table is None:
@@ -166,7 +175,7 @@ def load_section(project_dir: Path, form, findings: list[Finding]) -> Section:
     return Section(form, tuple(blocks), path)
 
 
-def _drop_own_title(form, blocks: list[Block], findings: list[Finding]) -> list[Block]:
+def _drop_own_title(form: SectionForm, blocks: list[Block], findings: list[Finding]) -> list[Block]:
     """A file may open with its section title; the official wording is what gets printed."""
     first = blocks[0] if blocks else None
     if isinstance(first, Heading) and first.level == 1:

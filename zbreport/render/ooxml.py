@@ -69,9 +69,3 @@ def remove_body_content(document: Document) -> None:
         if child.tag != qn("w:sectPr"):
             body.remove(child)
 
-
-def east_asian_font(element) -> str | None:
-    """The East-Asian font (w:rFonts/@w:eastAsia) set directly on a style's or run's properties."""
-    r_pr = element.find(qn("w:rPr"))
-    fonts = r_pr.find(qn("w:rFonts")) if r_pr is not None else None
-    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
