@@ -220,3 +220,14 @@ def test_intro_override_replaces_the_generated_one(project):
     assert paragraphs[2].text == "本报告由办公室编制。"
     assert paragraphs[2].runs[1].style.name == "Strong"
     assert not any(p.text.startswith("本报告依据") for p in paragraphs)
+
+
+def test_check_json_reports_unreadable_input_as_json(project):
+    replace_in(project / "tables" / "table4.yaml", "行政复议: {", "行政复议: {{")
+    result = run_cli("check", project, "--format", "json")
+    assert result.code == 2
+    payload = json.loads(result.stdout)
+    assert payload["readable"] is False and payload["ok"] is False
+    problem = payload["findings"][0]
+    assert problem["file"].endswith("table4.yaml") and problem["line"] in (3, 4)
+    assert problem["line"] == 3 or "从第 3 行开始" in problem["message"]

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from .checks import check_report, has_errors
-from .diagnostics import Finding, InputError, Location, OutputError
+from .diagnostics import Finding, InputError, Location, OutputError, Severity
 from .output import write_atomically
 from .project import LoadedProject, load_project
 from .render.findings import print_findings, relative, sort_key, summary
@@ -91,12 +91,22 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="有警告也视为不通过（退出码 1）")] = False,
 ) -> None:
     """检查报告数据：勾稽关系、数值、表格结构。退出码：0 通过，1 有错误，2 无法读取。"""
-    _, findings = _load(project)
+    try:
+        _, findings = _load(project)
+    except InputError as exc:
+        if format is not OutputFormat.json:
+            raise
+        # Scripts checking many projects get JSON for an unreadable one too.
+        problem = Finding(Severity.ERROR, "unreadable", exc.message, exc.location)
+        payload = {"project": str(project), "ok": False, "readable": False, "findings": [problem.as_dict()]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        raise typer.Exit(EXIT_INPUT) from None
     failed = has_errors(findings) or (strict and bool(findings))
     if format is OutputFormat.json:
         payload = {
             "project": str(project),
             "ok": not failed,
+            "readable": True,
             "errors": sum(f.is_error for f in findings),
             "warnings": sum(not f.is_error for f in findings),
             "findings": [f.as_dict() for f in findings],

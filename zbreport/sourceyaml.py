@@ -53,6 +53,9 @@ def compose(path: Path) -> yaml.Node | None:
         problem = exc.problem or exc.context or "格式错误"
         reason = next((zh for en, zh in _PROBLEMS_ZH.items() if problem.startswith(en)), problem)
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        start = exc.context_mark
+        if start is not None and mark is not None and start.line < mark.line:
+            reason += f"（出错的内容从第 {start.line + 1} 行开始）"
         raise InputError(f"YAML 格式错误：{reason}", where) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML 格式错误：{exc}", Location(path)) from None
