@@ -123,27 +123,13 @@ def _balance_finding(table: TableData, balance: Balance) -> Finding | None:
     left_sum, right_sum = sum(left), sum(right)  # type: ignore[arg-type]
     if left_sum == right_sum:
         return None
-    names = _ordinal_names(table, balance)
     message = (
-        f"{balance.label}列：{names[0]} = {_sum_text(left)} = {format_number(left_sum)}，"
-        f"{names[1]} = {_sum_text(right)} = {format_number(right_sum)}，"
+        f"{balance.label}列：{balance.left_name} = {_sum_text(left)} = {format_number(left_sum)}，"
+        f"{balance.right_name} = {_sum_text(right)} = {format_number(right_sum)}，"
         f"相差 {format_number(abs(left_sum - right_sum))}"
     )
     location = next((table.location_of(k) for k in balance.left + balance.right if table.location_of(k)), None)
     return Finding(ERROR, balance.rule, message, location, table=table.form.key, cells=balance.left + balance.right)
-
-
-def _ordinal_names(table: TableData, balance: Balance) -> tuple[str, str]:
-    """"一+二" and "三（七）总计+四": each side named by the ordinals of its rows."""
-
-    def ordinal(key: tuple[str, str]) -> str:
-        cell = table.form.cell(key)
-        label = cell.row_label
-        if label.startswith("（"):
-            return "三" + label.split("）", 1)[0] + "）" + label.split("）", 1)[1][:2]
-        return label.split("、", 1)[0]
-
-    return "+".join(ordinal(k) for k in balance.left), "+".join(ordinal(k) for k in balance.right)
 
 
 def _sum_text(values: list[Number | None]) -> str:

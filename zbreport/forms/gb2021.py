@@ -149,6 +149,8 @@ TABLE_3 = grid_table(
             _T3_LABELS[col],
             left=(("new_received", col), ("carried_over", col)),
             right=(("results_total", col), ("carried_forward", col)),
+            left_name="一+二",
+            right_name="三（七）总计+四",
             derived=col == "total",
         )
         for col in T3_COLUMNS

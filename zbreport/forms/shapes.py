@@ -76,6 +76,8 @@ class Balance:
     label: str  # the column it is about, e.g. "自然人"
     left: tuple[CellKey, ...]
     right: tuple[CellKey, ...]
+    left_name: str  # how the printed table names each side, e.g. "一+二"
+    right_name: str
     derived: bool = False  # follows from the other balances of the same rule once totals are computed
 
 
