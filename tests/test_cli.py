@@ -231,3 +231,14 @@ def test_check_json_reports_unreadable_input_as_json(project):
     problem = payload["findings"][0]
     assert problem["file"].endswith("table4.yaml") and problem["line"] in (3, 4)
     assert problem["line"] == 3 or "从第 3 行开始" in problem["message"]
+
+
+def test_section_file_that_is_a_folder(built_project):
+    project, good = built_project
+    section = project / "sections" / "5-problems.md"
+    section.unlink()
+    section.mkdir()
+    result = run_cli("build", project)
+    assert result.code == 2
+    assert "5-problems.md" in result.stderr and "文件夹" in result.stderr
+    _assert_nothing_lost(project, good)

@@ -60,7 +60,7 @@ def build(
     project: ProjectArg,
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", help="输出的 .docx 文件；默认为项目文件夹中的“机关全称+年度+年政府信息公开工作年度报告.docx”"),
+        typer.Option("--output", "-o", help="输出的 .docx 文件（默认：写入项目文件夹，以机关全称和年度命名）"),
     ] = None,
     template: Annotated[Optional[Path], typer.Option("--template", help="使用的 Word 模板（.docx），默认为 zbreport 自带模板")] = None,
     force: Annotated[bool, typer.Option("--force", help="即使检查发现错误也生成报告")] = False,
