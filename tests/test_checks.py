@@ -85,6 +85,10 @@ def test_r6_slash_allowed_for_rules_without_rule_making_power(project):
     table = project / "tables" / "table2.yaml"
     replace_in(table, "规章:           {本年制发件数: 2, 本年废止件数: 4, 现行有效件数: 32}",
                "规章: {本年制发件数: /, 本年废止件数: /, 现行有效件数: /}")
+    # The narrative cites the number of rules issued; with "/" there is none to cite.
+    (cited,) = [f for f in findings_of(project) if f.rule == "placeholder"]
+    assert "规章·本年制发件数" in cited.message and "没有数字" in cited.message
+    replace_in(project / "sections" / "1-overview.md", "市政府规章{{表二·规章·本年制发件数}}件、", "")
     assert findings_of(project) == []
     assert load_project(project).report.tables["二"].display(("regulations", "issued")) == "/"
 

@@ -2,7 +2,8 @@
 
 Rule ids follow the format reference: R1 一+二 = 三+四 per column; R3/R4/R5 totals;
 R6 values are non-negative whole numbers (万元 may be decimal), no blanks;
-R10 no unpaid-fee closures when no fee notice was sent. Structure findings (unknown or
+R10 no unpaid-fee closures when no fee notice was sent. With last year's figures: R7 carry-over
+equals last year's carry-forward, R9 documents in force follow from last year's. Structure findings (unknown or
 missing labels, R12 old-format labels) come from the loader.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .diagnostics import Finding, Severity
-from .forms import Balance, CellForm, Total
+from .forms import CARRY_OVER, STOCK_FLOWS, Balance, CellForm, Total
 from .model import Entry, Number, Report, TableData, format_number
 
 ERROR = Severity.ERROR
@@ -25,6 +26,8 @@ def check_report(report: Report) -> list[Finding]:
         findings += check_totals(table)
         findings += check_balances(table)
     findings += check_fee_closures(report)
+    findings += check_carry_over(report)
+    findings += check_stock_flows(report)
     return findings
 
 
@@ -165,6 +168,72 @@ def check_fee_closures(report: Report) -> list[Finding]:
             cells=(("oh_fee_unpaid", "total"),),
         )
     ]
+
+
+# ---------------------------------------------------------------- R7, R9: against last year
+
+
+def check_carry_over(report: Report) -> list[Finding]:
+    """R7, per column: this year's 上年结转 is last year's 结转下年度继续办理.
+
+    A warning, not an error: an organisational change can make them differ, and the report
+    then explains it in a note under the table.
+    """
+    rule, last = CARRY_OVER, report.previous
+    table = report.tables.get(rule.table)
+    if last is None or table is None:
+        return []
+    findings = []
+    for cell in table.form.cells:
+        if cell.row != rule.this_row:
+            continue
+        now, before = table.values.get(cell.key), last.value(rule.table, (rule.last_row, cell.col))
+        if now is None or before is None or now == before:
+            continue
+        if cell.computed and findings:
+            continue  # the total differs because a column does
+        last_cell = table.form.cell((rule.last_row, cell.col))
+        findings.append(
+            Finding(
+                WARNING,
+                rule.rule,
+                f"“{cell.name}”为 {format_number(now)}，上年报告（{last.source.name}）“{last_cell.name}”为 "
+                f"{format_number(before)}，两者应相同；如确有原因，请在表下加注说明",
+                table.location_of(cell.key) or table.location_of(next(c.key for c in table.form.input_cells if c.row == cell.row)),
+                table=rule.table,
+                cells=(cell.key,),
+            )
+        )
+    return findings
+
+
+def check_stock_flows(report: Report) -> list[Finding]:
+    """R9: 现行有效件数 = last year's + 本年制发 − 本年废止 (a soft check: a warning)."""
+    last = report.previous
+    if last is None:
+        return []
+    findings = []
+    for flow in STOCK_FLOWS:
+        table = report.tables.get(flow.table)
+        if table is None:
+            continue
+        before = last.value(flow.table, (flow.row, flow.stock))
+        now, issued, repealed = (table.values.get((flow.row, c)) for c in (flow.stock, flow.inflow, flow.outflow))
+        if None in (before, now, issued, repealed):
+            continue  # "/" for an organ without rule-making power, or last year's figure unknown
+        expected = before + issued - repealed  # type: ignore[operator]
+        if now == expected or (flow.may_shrink and now < expected):  # type: ignore[operator]
+            continue
+        cell = table.form.cell((flow.row, flow.stock))
+        message = (
+            f"“{cell.name}”为 {format_number(now)}，按上年 {format_number(before)} + 本年制发 {format_number(issued)}"  # type: ignore[arg-type]
+            f" − 本年废止 {format_number(repealed)} 应为 {format_number(expected)}"  # type: ignore[arg-type]
+        )
+        message += "；到期失效的文件不计入废止，但现行有效件数不应多于此数" if flow.may_shrink else "，请核对"
+        findings.append(
+            Finding(WARNING, flow.rule, message, table.location_of(cell.key), table=flow.table, cells=(cell.key,))
+        )
+    return findings
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -138,6 +138,33 @@ def preview(
     out.print(draw_preview(loaded.report, findings, out.width, chosen))
 
 
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="要创建的项目文件夹（不能已存在内容）", show_default=False)],
+    issuer: Annotated[Optional[str], typer.Option("--issuer", help="机关全称", show_default=False)] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="报告年度，例如 2025", show_default=False)] = None,
+    from_: Annotated[
+        Optional[Path],
+        typer.Option("--from", help="上年的项目文件夹：沿用报告信息，年度加一，预填上年结转，复制正文作草稿", show_default=False),
+    ] = None,
+) -> None:
+    """创建新的报告项目：报告信息、六部分正文（附填写说明）、三张表（全部为 0）。不会覆盖已有内容。"""
+    from .scaffold import new_project, next_year, write_project
+
+    if year is not None and not 1990 <= year <= 2200:
+        _fail(f"--year 应为四位数的年份，而不是 {year}", EXIT_INPUT)
+    if from_ is not None:
+        last = load_project(from_).report
+        files = next_year(last, folder, issuer, year)
+    elif issuer and year:
+        files = new_project(issuer.strip(), year)
+    else:
+        _fail("请用 --issuer 和 --year 写明机关全称和年度，或用 --from 指定上年的项目文件夹", EXIT_INPUT)
+    write_project(folder, files)
+    out.print(f"已创建：{relative(Location(folder))}", soft_wrap=True)
+    out.print(f"下一步：在 tables/ 中填写数字，在 sections/ 中撰写正文，然后运行 zbreport check {folder}", soft_wrap=True)
+
+
 def main() -> None:
     """Entry point: every error a clerk can cause becomes one message and an exit code, never a traceback."""
     try:

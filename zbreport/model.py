@@ -21,11 +21,17 @@ Number = Union[int, Decimal]
 
 @dataclass(frozen=True)
 class Span:
-    """A run of text with its emphasis; "\n" alone is a line break."""
+    """A run of text with its emphasis; "\n" alone is a line break.
+
+    A span read from a placeholder keeps its source (`placeholder`, e.g. "{{ 年度 }}") and where
+    it was written; once filled, `text` is the value.
+    """
 
     text: str
     bold: bool = False
     italic: bool = False
+    placeholder: str | None = None
+    location: Location | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -157,11 +163,22 @@ def compute_totals(form: TableForm, entries: dict[CellKey, Entry]) -> dict[CellK
 
 
 @dataclass(frozen=True)
+class Rounding:
+    """How a percentage is cut to `digits` decimals: rounded half up, or truncated (the seed's 97.72%)."""
+
+    digits: int = 2
+    mode: Literal["round", "truncate"] = "round"
+
+
+@dataclass(frozen=True)
 class Metadata:
     issuer: str  # 机关全称
     year: int
     contact: tuple[tuple[str, str], ...] = ()  # (label, value) in print order: 地址, 邮编, …
     intro: tuple[Block, ...] | None = None  # replaces the generated 导语 when given
+    date: str | None = None  # 成文日期, as printed: 2025年1月20日
+    rounding: Rounding = Rounding()
+    previous_link: str | None = None  # 上年: last year's project folder or figures file, as written
     locations: dict[str, Location] = field(default_factory=dict, compare=False)
 
     @property
@@ -176,9 +193,27 @@ class Section:
     source: Path | None = None
 
 
+@dataclass(frozen=True)
+class PreviousYear:
+    """Last year's figures: read from last year's project, or from a small file of published figures.
+
+    `values` holds only the cells known; a stand-in file may give a total without its parts.
+    """
+
+    source: Path
+    year: int | None
+    values: dict[str, dict[CellKey, Number]]
+    meta: Metadata | None = None
+    locations: dict[tuple[str, CellKey], Location] = field(default_factory=dict, compare=False)
+
+    def value(self, table: str, key: CellKey) -> Number | None:
+        return self.values.get(table, {}).get(key)
+
+
 @dataclass
 class Report:
     project_dir: Path
     meta: Metadata
     sections: tuple[Section, ...]
     tables: dict[str, TableData]
+    previous: PreviousYear | None = None

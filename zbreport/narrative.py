@@ -4,7 +4,8 @@ Heading levels map to the report's levels: `#` 一、, `##` （一）, `###` 1.,
 A heading of level 2 or deeper that ends like a sentence (。 or ：) runs into the paragraph
 after it, as Chinese reports write "（一）主动公开方面。一是……".
 Two HTML comments are directives: `<!-- 分页 -->` breaks the page, `<!-- 表格 -->` places the
-section's official table.
+section's official table. `{{ … }}` is a placeholder (see placeholders.py): it becomes a span
+of its own, with the line and column it was written at, filled in once the tables are read.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from markdown_it.token import Token
 
 from .diagnostics import Location
 from .model import Block, GridTable, Heading, ListBlock, OfficialTablePlace, PageBreak, Paragraph, Span
+from .placeholders import OPEN, PLACEHOLDER
 
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
 _DIRECTIVE = re.compile(r"^\s*<!--\s*(.*?)\s*-->\s*$", re.S)
@@ -28,7 +30,7 @@ RUN_IN_ENDINGS = ("。", "：", ":")
 def parse_markdown(text: str, path: Path | None = None, first_line: int = 1) -> list[Block]:
     """Blocks of a Markdown text; `first_line` is where the text starts in its file."""
     tokens = _PARSER.parse(text)
-    reader = _BlockReader(tokens, path, first_line)
+    reader = _BlockReader(tokens, path, first_line, _PlaceholderFinder(text, path, first_line))
     return join_run_in_headings(reader.blocks(len(tokens)))
 
 
@@ -50,11 +52,16 @@ def join_run_in_headings(blocks: list[Block]) -> list[Block]:
 
 
 class _BlockReader:
-    def __init__(self, tokens: list[Token], path: Path | None, first_line: int) -> None:
+    def __init__(self, tokens: list[Token], path: Path | None, first_line: int, finder: "_PlaceholderFinder") -> None:
         self.tokens = tokens
         self.pos = 0
         self.path = path
         self.first_line = first_line
+        self.finder = finder
+
+    def spans(self, inline: Token, block: Token) -> tuple[Span, ...]:
+        line = block.map[0] + self.first_line if block.map else self.first_line
+        return inline_spans(inline, lambda raw: self.finder.locate(raw, line))
 
     def location(self, token: Token) -> Location | None:
         if self.path is None:
@@ -87,11 +94,11 @@ class _BlockReader:
             inline = self.tokens[self.pos + 1]
             self.pos += 3
             level = min(int(token.tag[1]), 4)
-            return Heading(level, inline_spans(inline), self.location(token))
+            return Heading(level, self.spans(inline, token), self.location(token))
         if kind == "paragraph_open":
             inline = self.tokens[self.pos + 1]
             self.pos += 3
-            return Paragraph(inline_spans(inline), self.location(token))
+            return Paragraph(self.spans(inline, token), self.location(token))
         if kind in ("bullet_list_open", "ordered_list_open"):
             return self.list_block()
         if kind == "table_open":
@@ -157,7 +164,7 @@ class _BlockReader:
                 style = str(token.attrGet("style") or "")
                 aligns.append(style.replace("text-align:", "").strip())
             elif token.type == "inline":
-                row.append(inline_spans(token))
+                row.append(self.spans(token, open_token))
             elif token.type == "tr_close":
                 if in_head:
                     header = row
@@ -167,13 +174,40 @@ class _BlockReader:
         return GridTable(tuple(header), tuple(rows), tuple(aligns), self.location(open_token))  # type: ignore[arg-type]
 
 
-def inline_spans(inline: Token) -> tuple[Span, ...]:
+class _PlaceholderFinder:
+    """Where each `{{` of a text sits, so a placeholder's problem is reported at its line and column.
+
+    markdown-it keeps only block line numbers; the placeholders of a block are matched, in
+    order, with the unclaimed `{{` at or after the block's first line.
+    """
+
+    def __init__(self, text: str, path: Path | None, first_line: int) -> None:
+        self.path = path
+        self.places: list[tuple[int, int, str]] = []  # (line, column, the rest of the line)
+        for n, line in enumerate(text.split("\n")):
+            for match in re.finditer(re.escape(OPEN), line):
+                self.places.append((first_line + n, match.start() + 1, line[match.start():]))
+        self.claimed: set[int] = set()
+
+    def locate(self, raw: str, from_line: int) -> Location | None:
+        if self.path is None:
+            return None
+        for i, (line, column, rest) in enumerate(self.places):
+            if i not in self.claimed and line >= from_line and rest.startswith(raw):
+                self.claimed.add(i)
+                return Location(self.path, line, column)
+        return Location(self.path, from_line, 1)
+
+
+def inline_spans(inline: Token, locate=lambda raw: None) -> tuple[Span, ...]:
     """Text runs of an inline token, with bold and italic; soft line breaks vanish between CJK text."""
     spans: list[Span] = []
     bold = italic = 0
     for child in inline.children or []:
         kind = child.type
-        if kind in ("text", "code_inline"):
+        if kind == "text":
+            spans.extend(_with_placeholders(child.content, bold > 0, italic > 0, locate))
+        elif kind == "code_inline":  # code is printed as written, placeholders included
             spans.append(Span(child.content, bold > 0, italic > 0))
         elif kind == "strong_open":
             bold += 1
@@ -192,6 +226,24 @@ def inline_spans(inline: Token) -> tuple[Span, ...]:
         elif kind == "html_inline" and re.fullmatch(r"<br\s*/?>", child.content.strip(), re.I):
             spans.append(Span("\n"))
     return _merge(_resolve_soft_breaks(spans))
+
+
+def _with_placeholders(text: str, bold: bool, italic: bool, locate) -> list[Span]:
+    """A text run split around its `{{ … }}`; an unclosed `{{` becomes a placeholder that fails to parse."""
+    out: list[Span] = []
+    pos = 0
+    for match in PLACEHOLDER.finditer(text):
+        out.append(Span(text[pos : match.start()], bold, italic))
+        out.append(Span(match.group(0), bold, italic, match.group(0), locate(match.group(0))))
+        pos = match.end()
+    rest = text[pos:]
+    if OPEN in rest:
+        start = rest.index(OPEN)
+        out.append(Span(rest[:start], bold, italic))
+        out.append(Span(rest[start:], bold, italic, rest[start:], locate(rest[start:])))
+    else:
+        out.append(Span(rest, bold, italic))
+    return [s for s in out if s.text]
 
 
 def _resolve_soft_breaks(spans: list[Span]) -> list[Span]:
@@ -216,7 +268,14 @@ def _merge(spans: list[Span]) -> tuple[Span, ...]:
         if not span.text:
             continue
         last = out[-1] if out else None
-        if last and last.text != "\n" and span.text != "\n" and (last.bold, last.italic) == (span.bold, span.italic):
+        if (
+            last
+            and last.text != "\n"
+            and span.text != "\n"
+            and last.placeholder is None
+            and span.placeholder is None
+            and (last.bold, last.italic) == (span.bold, span.italic)
+        ):
             out[-1] = Span(last.text + span.text, last.bold, last.italic)
         else:
             out.append(span)

@@ -1,45 +1,27 @@
 """Reading a report project folder into one Report model, with findings about its structure.
 
 A project folder holds:
-    report.yaml            机关全称, 年度, 联系方式, optional 导语
+    report.yaml            机关全称, 年度, 联系方式; optional 成文日期, 导语, 百分比, 上年
     sections/1-overview.md … 6-other.md   the narrative, one Markdown file a section
     tables/table2.yaml, table3.yaml, table4.yaml   the numbers, keyed by the official labels
 """
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from . import sourceyaml
 from .diagnostics import Finding, InputError, Location, Severity
-from .forms import (
-    FORMAT_NAME,
-    SECTIONS,
-    SUPERSEDED_2019,
-    SUPERSEDED_2019_SINGLE_ROW,
-    CellForm,
-    SectionForm,
-    TableForm,
-    normalize_label,
-)
-from .model import (
-    Block,
-    Entry,
-    Heading,
-    Metadata,
-    OfficialTablePlace,
-    Paragraph,
-    Report,
-    Section,
-    Span,
-    TableData,
-    compute_totals,
-)
+from .figures import ROUNDING_WORDS, fill_blocks, scope_of
+from .forms import FORMAT_NAME, SECTIONS, SectionForm, normalize_label
+from .model import Block, Heading, Metadata, OfficialTablePlace, Paragraph, PreviousYear, Report, Rounding, Section, Span
 from .narrative import parse_markdown
+from .previous import from_report, load_figures_file
+from .tablefile import load_table, unknown_key
 
 REPORT_FILE = "report.yaml"
 SECTIONS_DIR = "sections"
@@ -50,7 +32,12 @@ ISSUER = "机关全称"
 YEAR = "年度"
 CONTACT = "联系方式"
 INTRO = "导语"
-METADATA_KEYS = (ISSUER, YEAR, CONTACT, INTRO)
+DATE = "成文日期"
+PERCENT = "百分比"  # {小数位数: 2, 取舍: 截断 | 四舍五入}
+DIGITS = "小数位数"
+MODE = "取舍"
+PREVIOUS = "上年"  # last year's project folder, or a file of last year's figures
+METADATA_KEYS = (ISSUER, YEAR, CONTACT, DATE, INTRO, PERCENT, PREVIOUS)
 CONTACT_KEYS = ("地址", "邮编", "电话", "电子邮箱", "网址")
 
 
@@ -60,8 +47,11 @@ class LoadedProject:
     findings: list[Finding] = field(default_factory=list)
 
 
-def load_project(project_dir: Path) -> LoadedProject:
-    """Read a project folder. Unreadable input raises InputError; fixable problems become findings."""
+def load_project(project_dir: Path, *, with_previous: bool = True) -> LoadedProject:
+    """Read a project folder. Unreadable input raises InputError; fixable problems become findings.
+
+    Placeholders are filled last, once the tables and last year's figures are read.
+    """
     if not project_dir.exists():
         raise InputError("找不到项目文件夹", Location(project_dir))
     if not project_dir.is_dir():
@@ -74,7 +64,34 @@ def load_project(project_dir: Path) -> LoadedProject:
         if s.table
     }
     sections = tuple(load_section(project_dir, s, findings) for s in SECTIONS)
-    return LoadedProject(Report(project_dir, meta, sections, tables), findings)
+    previous = load_previous(project_dir, meta, findings) if with_previous else None
+    report = Report(project_dir, meta, sections, tables, previous)
+    scope = scope_of(report)
+    report.sections = tuple(replace(s, blocks=fill_blocks(s.blocks, scope, findings)) for s in sections)
+    if meta.intro:
+        report.meta = replace(meta, intro=fill_blocks(meta.intro, scope, findings))
+    return LoadedProject(report, findings)
+
+
+def load_previous(project_dir: Path, meta: Metadata, findings: list[Finding]) -> PreviousYear | None:
+    """Last year's figures, from the project or file report.yaml names under 上年."""
+    if not meta.previous_link:
+        return None
+    where = meta.locations.get(PREVIOUS)
+    path = (project_dir / meta.previous_link).resolve()
+    if not path.exists():
+        raise InputError(f"找不到“{PREVIOUS}”所写的上年项目或数据文件：{meta.previous_link}", where)
+    if path.is_dir():
+        if path == project_dir.resolve():
+            raise InputError(f"“{PREVIOUS}”应指向上年的项目，而不是本项目", where)
+        previous = from_report(load_project(path, with_previous=False).report)
+    else:
+        previous = load_figures_file(path, findings)
+    if previous.year is not None and previous.year != meta.year - 1:
+        findings.append(
+            Finding(Severity.WARNING, "previous", f"上年数据是{previous.year}年度的，本报告是{meta.year}年度", where)
+        )
+    return previous
 
 
 # ---------------------------------------------------------------- report.yaml
@@ -88,7 +105,7 @@ def load_metadata(path: Path, findings: list[Finding]) -> Metadata:
     locations: dict[str, Location] = {}
     for key, key_node, value_node in sourceyaml.mapping_items(path, root, findings):
         if key not in METADATA_KEYS:
-            findings.append(_unknown_key(path, key, key_node, METADATA_KEYS, Severity.WARNING))
+            findings.append(unknown_key(path, key, key_node, METADATA_KEYS, Severity.WARNING))
             continue
         values[key] = value_node
         locations[key] = sourceyaml.location(path, value_node)
@@ -116,6 +133,9 @@ def load_metadata(path: Path, findings: list[Finding]) -> Metadata:
     elif contact_node is not None and not sourceyaml.is_null(contact_node):
         raise InputError(f"“{CONTACT}”下应逐项填写：{'、'.join(CONTACT_KEYS)}", sourceyaml.location(path, contact_node))
 
+    date = _date(path, values.get(DATE))
+    rounding = _rounding(path, values.get(PERCENT), findings)
+    previous_link = _text(path, values, PREVIOUS, required=False)
     intro_text = _text(path, values, INTRO, required=False)
     if intro_text:
         intro_node = values[INTRO]
@@ -124,7 +144,43 @@ def load_metadata(path: Path, findings: list[Finding]) -> Metadata:
         intro = tuple(parse_markdown(intro_text, path, first_line))
     else:
         intro = generated_intro(issuer or "", year, contact)
-    return Metadata(issuer or "", year, tuple(contact), intro, locations)
+    return Metadata(issuer or "", year, tuple(contact), intro, date, rounding, previous_link, locations)
+
+
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+
+
+def _date(path: Path, node: yaml.Node | None) -> str | None:
+    """成文日期 as printed on official documents: 2025年1月20日 (YAML may read 2025-01-20 as a date)."""
+    if node is None or sourceyaml.is_null(node):
+        return None
+    match = _DATE.match(str(node.value)) if isinstance(node, yaml.ScalarNode) else None
+    if not match or not (1 <= int(match.group(2)) <= 12 and 1 <= int(match.group(3)) <= 31):
+        raise InputError(f"“{DATE}”应为日期，例如 2025-01-20 或 2025年1月20日", sourceyaml.location(path, node))
+    year, month, day = (int(g) for g in match.groups())
+    return f"{year}年{month}月{day}日"
+
+
+def _rounding(path: Path, node: yaml.Node | None, findings: list[Finding]) -> Rounding:
+    if node is None or sourceyaml.is_null(node):
+        return Rounding()
+    if not isinstance(node, yaml.MappingNode):
+        raise InputError(f"“{PERCENT}”下应填写 {DIGITS}（如 2）和 {MODE}（截断 或 四舍五入）", sourceyaml.location(path, node))
+    rounding = Rounding()
+    for key, key_node, value_node in sourceyaml.mapping_items(path, node, findings):
+        text = str(value_node.value).strip() if isinstance(value_node, yaml.ScalarNode) else ""
+        if key == DIGITS:
+            digits = sourceyaml.scalar_number(value_node) if isinstance(value_node, yaml.ScalarNode) else None
+            if not isinstance(digits, int) or not 0 <= digits <= 6:
+                raise InputError(f"“{DIGITS}”应为 0 到 6 的整数", sourceyaml.location(path, value_node))
+            rounding = replace(rounding, digits=digits)
+        elif key == MODE:
+            if text not in ROUNDING_WORDS:
+                raise InputError(f"“{MODE}”应为 截断 或 四舍五入", sourceyaml.location(path, value_node))
+            rounding = replace(rounding, mode=ROUNDING_WORDS[text])  # type: ignore[arg-type]
+        else:
+            findings.append(unknown_key(path, key, key_node, (DIGITS, MODE), Severity.WARNING))
+    return rounding
 
 
 def generated_intro(issuer: str, year: int, contact: list[tuple[str, str]]) -> tuple[Block, ...]:
@@ -172,6 +228,8 @@ def load_section(project_dir: Path, form: SectionForm, findings: list[Finding]) 
                     Finding(Severity.WARNING, "table-place", f"“{form.title}”没有统计表，<!-- 表格 --> 被忽略", block.location)
                 )
         blocks = [b for b in blocks if not isinstance(b, OfficialTablePlace)]
+        if not blocks:
+            findings.append(Finding(Severity.WARNING, "empty-section", f"“{form.title}”还没有正文", Location(path)))
     return Section(form, tuple(blocks), path)
 
 
@@ -192,153 +250,3 @@ def _drop_own_title(form: SectionForm, blocks: list[Block], findings: list[Findi
     return blocks
 
 
-# ---------------------------------------------------------------- tables
-
-
-@dataclass
-class _LabelNode:
-    """One level of a table file's expected nesting."""
-
-    label: str
-    cell: CellForm | None = None
-    children: dict[str, "_LabelNode"] = field(default_factory=dict)
-
-
-def _label_tree(form: TableForm) -> _LabelNode:
-    root = _LabelNode(form.title)
-    for cell in form.cells:
-        node = root
-        for label in cell.yaml_path:
-            node = node.children.setdefault(normalize_label(label), _LabelNode(label))
-        node.cell = cell
-    return root
-
-
-def load_table(form: TableForm, path: Path, findings: list[Finding]) -> TableData:
-    data = TableData(form, path)
-    if not path.exists():
-        findings.append(
-            Finding(Severity.ERROR, "missing-file", f"缺少表{form.key}的数据文件（{form.title}）", Location(path), table=form.key)
-        )
-        data.values = compute_totals(form, data.entries)
-        return data
-    root = sourceyaml.compose(path)
-    reader = _TableReader(form, path, findings)
-    if root is None or sourceyaml.is_null(root):
-        reader.seen[()] = Location(path, 1, 1)
-    else:
-        reader.walk(root, _label_tree(form), (), Location(path, 1, 1))
-    reader.report_missing()
-    data.entries = reader.entries
-    data.values = compute_totals(form, data.entries)
-    return data
-
-
-class _TableReader:
-    def __init__(self, form: TableForm, path: Path, findings: list[Finding]) -> None:
-        self.form = form
-        self.path = path
-        self.findings = findings
-        self.entries: dict[tuple[str, str], Entry] = {}
-        self.seen: dict[tuple[str, ...], Location] = {}  # label paths read, at their keys
-        self.superseded: set[tuple[str, ...]] = set()  # paths written in the 2019 layout, reported once
-
-    def finding(self, severity: Severity, rule: str, message: str, node: yaml.Node, cells=()) -> None:
-        self.findings.append(
-            Finding(severity, rule, message, sourceyaml.location(self.path, node), table=self.form.key, cells=tuple(cells))
-        )
-
-    def walk(self, node: yaml.Node, expected: _LabelNode, labels: tuple[str, ...], where: Location) -> None:
-        row_cells = [c.cell for c in expected.children.values() if c.cell and not c.cell.computed]
-        if isinstance(node, yaml.ScalarNode) and len(row_cells) == 1 and expected.children:
-            # Shorthand for a one-value row, e.g. "行政许可: 0".
-            self.entry(row_cells[0], node)
-            return
-        if not isinstance(node, yaml.MappingNode):
-            where = "".join(f"“{l}”" for l in labels[-1:]) or f"表{self.form.key}"
-            wanted = "、".join(c.label for c in expected.children.values())
-            self.finding(Severity.ERROR, "structure", f"{where}下应逐项填写：{wanted}", node)
-            return
-        self.seen[labels] = where
-        for key, key_node, value_node in sourceyaml.mapping_items(self.path, node, self.findings):
-            child = expected.children.get(normalize_label(key))
-            if child is None:
-                self.unknown(key, key_node, expected)
-            elif child.cell is not None:
-                self.entry(child.cell, value_node)
-            elif key in SUPERSEDED_2019_SINGLE_ROW and _holds_no_label_of(value_node, child):
-                self.finding(Severity.ERROR, "R12", SUPERSEDED_2019_SINGLE_ROW[key], key_node)
-                self.superseded.add(labels + (child.label,))
-            else:
-                self.walk(value_node, child, labels + (child.label,), sourceyaml.location(self.path, key_node))
-
-    def unknown(self, key: str, key_node: yaml.Node, expected: _LabelNode) -> None:
-        superseded = SUPERSEDED_2019.get(key) or SUPERSEDED_2019.get(normalize_label(key))
-        if superseded:
-            self.finding(Severity.ERROR, "R12", f"“{key}”是2019年试行格式的写法：{superseded}", key_node)
-            return
-        self.findings.append(
-            _unknown_key(self.path, key, key_node, [c.label for c in expected.children.values()], Severity.ERROR, self.form.key)
-        )
-
-    def entry(self, cell: CellForm, node: yaml.Node) -> None:
-        loc = sourceyaml.location(self.path, node)
-        if sourceyaml.is_null(node):
-            self.entries[cell.key] = Entry("blank", "", loc)
-        elif not isinstance(node, yaml.ScalarNode):
-            self.entries[cell.key] = Entry("invalid", sourceyaml.node_kind(node), loc)
-        else:
-            text = str(node.value).strip()
-            number = sourceyaml.scalar_number(node)
-            if number is not None:
-                self.entries[cell.key] = Entry("number", text, loc, number)
-            elif text in ("/", "／"):
-                self.entries[cell.key] = Entry("not_applicable", text, loc)
-            elif text == "":
-                self.entries[cell.key] = Entry("blank", text, loc)
-            else:
-                self.entries[cell.key] = Entry("invalid", text, loc)
-
-    def report_missing(self) -> None:
-        missing = [
-            c
-            for c in self.form.input_cells
-            if c.key not in self.entries and not any(c.yaml_path[: len(p)] == p for p in self.superseded)
-        ]
-        by_row: dict[str, list[CellForm]] = {}
-        for cell in missing:
-            by_row.setdefault(cell.row, []).append(cell)
-        for row, cells in by_row.items():
-            row_inputs = [c for c in self.form.input_cells if c.row == row]
-            where = self.nearest_seen(cells[0].yaml_path)
-            if len(cells) == len(row_inputs) and cells[0].row_label:
-                message = f"缺少“{cells[0].row_label}”一行"
-            else:
-                message = "缺少" + "、".join(f"“{c.name}”" for c in cells)
-            self.findings.append(
-                Finding(Severity.ERROR, "missing", message, where, table=self.form.key, cells=tuple(c.key for c in cells))
-            )
-
-    def nearest_seen(self, yaml_path: tuple[str, ...]) -> Location:
-        for n in range(len(yaml_path), -1, -1):
-            if yaml_path[:n] in self.seen:
-                return self.seen[yaml_path[:n]]
-        return Location(self.path, 1, 1)
-
-
-def _holds_no_label_of(node: yaml.Node, expected: _LabelNode) -> bool:
-    """True where a value written for a group names none of its rows: one row of numbers, as in 2019."""
-    if isinstance(node, yaml.ScalarNode):
-        return True
-    if isinstance(node, yaml.MappingNode):
-        return all(normalize_label(str(k.value)) not in expected.children for k, _ in node.value)
-    return False
-
-
-def _unknown_key(
-    path: Path, key: str, key_node: yaml.Node, valid: list[str] | tuple[str, ...], severity: Severity, table: str | None = None
-) -> Finding:
-    normalized = {normalize_label(v): v for v in valid}
-    close = difflib.get_close_matches(normalize_label(key), list(normalized), n=1, cutoff=0.5)
-    hint = f"，是否应为“{normalized[close[0]]}”？" if close else f"，此处可填写：{'、'.join(valid)}"
-    return Finding(severity, "unknown-key", f"无法识别“{key}”{hint}", sourceyaml.location(path, key_node), table=table)

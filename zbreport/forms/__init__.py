@@ -1,9 +1,9 @@
 """The official report format as data: sections, tables, merges and arithmetic rules."""
 
-from .gb2021 import FORMAT_NAME, SECTIONS, SUPERSEDED_2019, SUPERSEDED_2019_SINGLE_ROW, TABLES, section
-from .shapes import Balance, CellForm, CellKey, Layout, LayoutCell, SectionForm, TableForm, Total, normalize_label
+from .gb2021 import CARRY_OVER, FORMAT_NAME, SECTIONS, STOCK_FLOWS, SUPERSEDED_2019, SUPERSEDED_2019_SINGLE_ROW, TABLES, section
+from .shapes import Balance, CarryOver, CellForm, CellKey, Layout, LayoutCell, SectionForm, TableForm, Total, normalize_label
 
 __all__ = [
-    "FORMAT_NAME", "SECTIONS", "SUPERSEDED_2019", "SUPERSEDED_2019_SINGLE_ROW", "TABLES", "section",
+    "CARRY_OVER", "FORMAT_NAME", "STOCK_FLOWS", "CarryOver", "SECTIONS", "SUPERSEDED_2019", "SUPERSEDED_2019_SINGLE_ROW", "TABLES", "section",
     "Balance", "CellForm", "CellKey", "Layout", "LayoutCell", "SectionForm", "TableForm", "Total", "normalize_label",
 ]

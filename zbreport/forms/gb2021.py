@@ -5,7 +5,7 @@ Every official label is typed here and nowhere else.
 
 from __future__ import annotations
 
-from .shapes import Balance, Block, Header, SectionForm, TableForm, Total, block_table, grid_table
+from .shapes import Balance, Block, CarryOver, Header, SectionForm, StockFlow, TableForm, Total, block_table, grid_table
 
 FORMAT_NAME = "国办公开办函〔2021〕30号"
 
@@ -195,6 +195,15 @@ TABLE_4 = grid_table(
 )
 
 TABLES: dict[str, TableForm] = {t.key: t for t in (TABLE_2, TABLE_3, TABLE_4)}
+
+# ---------------------------------------------------------------- rules across two years
+
+CARRY_OVER = CarryOver("R7", "三", this_row="carried_over", last_row="carried_forward")
+STOCK_FLOWS = (
+    StockFlow("R9", "二", "regulations", stock="in_force", inflow="issued", outflow="repealed"),
+    # 行政规范性文件 lapse when their validity ends; the format counts only those repealed by a document.
+    StockFlow("R9", "二", "normative_documents", stock="in_force", inflow="issued", outflow="repealed", may_shrink=True),
+)
 
 # ---------------------------------------------------------------- the six sections
 

@@ -82,6 +82,33 @@ class Balance:
 
 
 @dataclass(frozen=True)
+class CarryOver:
+    """R7: what this year carried over equals what last year carried forward, column by column."""
+
+    rule: str
+    table: str
+    this_row: str  # 二、上年结转…
+    last_row: str  # 四、结转下年度继续办理 of last year's report
+
+
+@dataclass(frozen=True)
+class StockFlow:
+    """R9: in force now = in force last year + issued − repealed, for one row of a table.
+
+    `may_shrink`: documents that lapse at the end of their validity leave the stock without
+    being counted as repealed (seed note 3), so only a stock above the sum is suspicious.
+    """
+
+    rule: str
+    table: str
+    row: str
+    stock: str
+    inflow: str
+    outflow: str
+    may_shrink: bool = False
+
+
+@dataclass(frozen=True)
 class LayoutCell:
     """A rectangle of the printed grid: a header, a row label, a caption or a value."""
 

@@ -1,0 +1,385 @@
+"""What a placeholder names, and its value: metadata, table cells, last year's figures, changes.
+
+The names are the ones a clerk already sees: report.yaml's keys (机关全称, 年度, 电话, …) and a
+table cell's labels from the printed table, joined by "·" and shortened as far as they stay
+unambiguous: 表三·（七）总计·总计, 表三·本年新收·总计, 表四·行政复议·总计. The functions are
+
+    上年(x)             x in last year's report
+    同比(x[, 2, 截断])   增长 x% / 下降 x% / 持平 against last year
+    占比(a, b[, 1])      a as a percentage of b
+
+Every failure is a FigureError with the offset of the offending name, turned into a finding at
+the placeholder's file:line:column by `fill_blocks`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from itertools import combinations
+from dataclasses import dataclass, replace
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Callable, Union
+
+from .diagnostics import Finding, Location, Severity
+from .forms import TABLES, CellForm, CellKey, TableForm, normalize_label
+from .model import (
+    Block,
+    GridTable,
+    Heading,
+    ListBlock,
+    Metadata,
+    Number,
+    Paragraph,
+    Report,
+    Rounding,
+    Span,
+    format_number,
+)
+from .placeholders import (
+    OPEN,
+    SEPARATOR,
+    Arithmetic,
+    Call,
+    Expression,
+    Name,
+    Negative,
+    NumberLiteral,
+    PlaceholderSyntaxError,
+    parse,
+)
+
+Value = Union[int, Decimal, str]
+
+PREVIOUS = "上年"
+CHANGE = "同比"
+SHARE = "占比"
+FUNCTIONS = (PREVIOUS, CHANGE, SHARE)
+ROUNDING_WORDS = {"截断": "truncate", "四舍五入": "round"}
+TABLE_NAMES = {f"表{key}": key for key in TABLES} | {f"表{n}": key for n, key in (("2", "二"), ("3", "三"), ("4", "四"))}
+
+
+class FigureError(Exception):
+    """`reported`: the figure is missing because of a table problem that has its own finding."""
+
+    def __init__(self, message: str, offset: int = 0, reported: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.reported = reported
+
+
+# ---------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The figures a placeholder can read: one year's, with the year before behind `previous`."""
+
+    meta: Metadata | None
+    year: int | None
+    cell_value: Callable[[str, CellKey], Number | None]
+    rounding: Rounding
+    source: str  # how messages name where this year's figures come from
+    previous: "Scope | None" = None
+    previous_missing: str = f"未设置上年数据：请在 report.yaml 中用“{PREVIOUS}”写明上年项目文件夹或上年数据文件"
+    gap_reported: Callable[[str, CellKey], bool] = lambda table, key: False
+
+
+def scope_of(report: Report) -> Scope:
+    def this_year(table: str, key: CellKey) -> Number | None:
+        data = report.tables.get(table)
+        return data.values.get(key) if data else None
+
+    def gap_reported(table: str, key: CellKey) -> bool:
+        """True when a value behind this cell is blank, invalid or missing: R6 or `missing` says so."""
+        data = report.tables.get(table)
+        if data is None:
+            return True
+        parts = {t.cell: t.parts for t in data.form.totals}
+        pending, inputs = [key], []
+        while pending:
+            k = pending.pop()
+            if k in parts:
+                pending.extend(parts[k])
+            else:
+                inputs.append(k)
+        return any(k not in data.entries or data.entries[k].state in ("blank", "invalid") for k in inputs)
+
+    previous = None
+    if report.previous is not None:
+        last = report.previous
+        previous = Scope(
+            last.meta,
+            last.year,
+            last.value,
+            report.meta.rounding,
+            f"上年数据（{last.source.name}）",
+            previous_missing=f"上年数据（{last.source.name}）没有再上一年的数据",
+        )
+    return Scope(report.meta, report.meta.year, this_year, report.meta.rounding, "本年数据", previous, gap_reported=gap_reported)
+
+
+def metadata_values(meta: Metadata | None, year: int | None) -> dict[str, Value | None]:
+    """Metadata by the names placeholders use; None where the project leaves a field empty."""
+    values: dict[str, Value | None] = {"机关全称": None, "年度": year, "标题": None, "成文日期": None}
+    values.update({label: None for label in ("地址", "邮编", "电话", "电子邮箱", "网址")})
+    if meta is not None:
+        values.update({"机关全称": meta.issuer, "标题": meta.title, "成文日期": meta.date})
+        values.update(dict(meta.contact))
+    return values
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def fill(placeholder: str, scope: Scope) -> str:
+    """The text a `{{ … }}` stands for. Raises FigureError (offset within `placeholder`)."""
+    if not placeholder.endswith("}}"):
+        raise FigureError("占位符缺少结尾的“}}”（占位符不能跨行）", len(placeholder))
+    inner = placeholder[len(OPEN) : -2]
+    try:
+        expression = parse(inner)
+    except PlaceholderSyntaxError as exc:
+        raise FigureError(exc.message, exc.offset + len(OPEN)) from None
+    try:
+        return as_text(evaluate(expression, scope))
+    except FigureError as exc:
+        raise FigureError(exc.message, exc.offset + len(OPEN), exc.reported) from None
+
+
+def as_text(value: Value) -> str:
+    return value if isinstance(value, str) else format_number(value)
+
+
+def evaluate(expression: Expression, scope: Scope) -> Value:
+    if isinstance(expression, NumberLiteral):
+        return expression.value
+    if isinstance(expression, Negative):
+        return -_number(evaluate(expression.operand, scope), expression.operand)
+    if isinstance(expression, Arithmetic):
+        left = _number(evaluate(expression.left, scope), expression.left)
+        right = _number(evaluate(expression.right, scope), expression.right)
+        return left + right if expression.op == "+" else left - right
+    if isinstance(expression, Call):
+        return _call(expression, scope)
+    return _name(expression, scope)
+
+
+def _number(value: Value, expression: Expression) -> Number:
+    if isinstance(value, str):
+        raise FigureError(f"“{value}”是文字，不能参与加减", _offset(expression))
+    return value
+
+
+def _offset(expression: Expression) -> int:
+    return expression.left.offset if isinstance(expression, Arithmetic) else expression.offset
+
+
+def _name(name: Name, scope: Scope) -> Value:
+    segments = name.segments
+    table_key = TABLE_NAMES.get(normalize_label(segments[0]))
+    if table_key is not None:
+        form = TABLES[table_key]
+        cell = find_cell(form, segments[1:], name)
+        value = scope.cell_value(table_key, cell.key)
+        if value is None:
+            raise FigureError(
+                f"{scope.source}中“{cell_name(cell)}”没有数字（未填写、填了“/”或填写有误）",
+                name.offset,
+                reported=scope.gap_reported(table_key, cell.key),
+            )
+        return value
+    if len(segments) == 1:
+        values = metadata_values(scope.meta, scope.year)
+        if name.text in values:
+            value = values[name.text]
+            if value is None:
+                raise FigureError(f"{scope.source}中“{name.text}”未填写（见 report.yaml）", name.offset)
+            return value
+        if name.text in ROUNDING_WORDS:
+            raise FigureError(f"“{name.text}”只能写在 {CHANGE}(…) 或 {SHARE}(…) 的括号里", name.offset)
+    raise FigureError(_unknown_name_message(name.text), name.offset)
+
+
+def _unknown_name_message(text: str) -> str:
+    first = text.split(SEPARATOR)[0].strip()
+    if first.startswith("表"):
+        return f"没有“{first}”：统计表为 表二、表三、表四，例如 表三·本年新收·总计"
+    names = list(metadata_values(None, None)) + list(FUNCTIONS) + [f"表{k}" for k in TABLES]
+    close = difflib.get_close_matches(text, names, n=1, cutoff=0.5)
+    if close:
+        return f"无法识别“{text}”，是否应为“{close[0]}”？"
+    return f"无法识别“{text}”；可用的名称有 {'、'.join(metadata_values(None, None))}，以及表格单元格（如 表三·本年新收·总计）"
+
+
+# ---------------------------------------------------------------- functions
+
+
+def _call(call: Call, scope: Scope) -> Value:
+    if call.function == PREVIOUS:
+        (inner,) = _arguments(call, 1, 0)
+        return evaluate(inner, _previous(scope, call))
+    if call.function == CHANGE:
+        (inner,), rounding = _arguments(call, 1, 2), _rounding(call, 1, scope)
+        now = _number(evaluate(inner, scope), inner)
+        before = _number(evaluate(inner, _previous(scope, call)), inner)
+        return change_words(now, before, rounding, call.offset)
+    if call.function == SHARE:
+        (part, whole), rounding = _arguments(call, 2, 2), _rounding(call, 2, scope)
+        numerator = _number(evaluate(part, scope), part)
+        denominator = _number(evaluate(whole, scope), whole)
+        if denominator == 0:
+            raise FigureError(f"{SHARE}的分母为 0，无法计算百分比", whole.offset if not isinstance(whole, Arithmetic) else call.offset)
+        return percent(Decimal(numerator) * 100 / Decimal(denominator), rounding)
+    close = difflib.get_close_matches(call.function, FUNCTIONS, n=1, cutoff=0.3)
+    hint = f"，是否应为“{close[0]}”？" if close else f"；可用的有 {'、'.join(FUNCTIONS)}"
+    raise FigureError(f"没有“{call.function}”这个函数{hint}", call.offset)
+
+
+def _arguments(call: Call, values: int, options: int) -> tuple[Expression, ...]:
+    if not values <= len(call.args) <= values + options:
+        what = {PREVIOUS: "一个名称，例如 上年(表三·（七）总计·总计)", CHANGE: "一个名称，可再写小数位数和 截断/四舍五入",
+                SHARE: "两个名称（部分, 整体），可再写小数位数和 截断/四舍五入"}[call.function]
+        raise FigureError(f"{call.function}(…) 的括号里应写{what}", call.offset)
+    return call.args[:values]
+
+
+def _rounding(call: Call, values: int, scope: Scope) -> Rounding:
+    rounding = scope.rounding
+    for option in call.args[values:]:
+        if isinstance(option, NumberLiteral) and option.value == int(option.value) and 0 <= option.value <= 6:
+            rounding = replace(rounding, digits=int(option.value))
+        elif isinstance(option, Name) and option.text in ROUNDING_WORDS:
+            rounding = replace(rounding, mode=ROUNDING_WORDS[option.text])  # type: ignore[arg-type]
+        else:
+            raise FigureError("此处只能写小数位数（0～6）或 截断、四舍五入", option.offset)
+    return rounding
+
+
+def _previous(scope: Scope, call: Call) -> Scope:
+    if scope.previous is None:
+        raise FigureError(scope.previous_missing, call.offset)
+    return scope.previous
+
+
+def round_decimal(value: Decimal, rounding: Rounding) -> Decimal:
+    exponent = Decimal(1).scaleb(-rounding.digits)
+    return value.quantize(exponent, rounding=ROUND_DOWN if rounding.mode == "truncate" else ROUND_HALF_UP)
+
+
+def percent(value: Decimal, rounding: Rounding) -> str:
+    return f"{round_decimal(value, rounding):f}%"
+
+
+def change_words(now: Number, before: Number, rounding: Rounding, offset: int = 0) -> str:
+    """The change from `before` to `now` as reports write it: 增长 97.72% / 下降 3.10% / 持平."""
+    if now == before:
+        return "持平"
+    if before == 0:
+        raise FigureError("上年为 0，无法计算增减百分比", offset)
+    change = (Decimal(now) - Decimal(before)) * 100 / abs(Decimal(before))
+    return ("增长" if change > 0 else "下降") + percent(abs(change), rounding)
+
+
+# ---------------------------------------------------------------- cell names
+
+
+def cell_name(cell: CellForm) -> str:
+    """The full name of a cell, as a placeholder may write it."""
+    return SEPARATOR.join((f"表{cell.table}",) + cell.yaml_path)
+
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
+
+
+def _label_forms(label: str) -> tuple[str, str, str]:
+    """A label as written, without its numbering, and the numbering alone: 一、本年新收… / 本年新收… / 一."""
+    full = normalize_label(label)
+    match = _NUMBERING.match(full)
+    if not match:
+        return full, full, ""
+    numbering = match.group(0).strip("、.（）")
+    return full, full[match.end() :], numbering
+
+
+def _segment_matches(segment: str, label: str, loose: bool) -> bool:
+    full, bare, numbering = _label_forms(label)
+    if segment in (full, bare) or (numbering and segment.strip("、.（）") == numbering):
+        return True
+    return loose and len(segment) >= 2 and segment in bare
+
+
+def _cell_matches(cell: CellForm, segments: tuple[str, ...], loose: bool) -> bool:
+    """Segments name labels of the cell's path in order, and name both its row and its column."""
+    path = cell.yaml_path
+    needed = {len(path) - 1} | ({len(path) - 2} if cell.row_label else set())
+    return any(
+        needed <= set(chosen)
+        and all(_segment_matches(s, path[i], loose) for s, i in zip(segments, chosen))
+        for chosen in combinations(range(len(path)), len(segments))
+    )
+
+
+def find_cell(form: TableForm, segments: tuple[str, ...], name: Name) -> CellForm:
+    wanted = tuple(normalize_label(s) for s in segments if s)
+    for loose in (False, True):
+        matches = [c for c in form.cells if _cell_matches(c, wanted, loose)]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            examples = "、".join(cell_name(c) for c in matches[:3])
+            raise FigureError(f"“{name.text}”可指多个单元格（{examples}…），请写得更具体", name.offset)
+    raise FigureError(_no_cell_message(form, wanted, name), name.offset)
+
+
+def _no_cell_message(form: TableForm, wanted: tuple[str, ...], name: Name) -> str:
+    labels = sorted({label for c in form.cells for label in c.yaml_path})
+    for segment in wanted:
+        if not any(_segment_matches(segment, label, True) for label in labels):
+            forms = {f: label for label in labels for f in _label_forms(label)[:2]}
+            close = difflib.get_close_matches(segment, list(forms), n=1, cutoff=0.4)
+            hint = f"，是否应为“{forms[close[0]]}”？" if close else ""
+            return f"表{form.key}中没有“{segment}”{hint}"
+    example = next((c for c in form.cells if all(any(_segment_matches(s, l, True) for l in c.yaml_path) for s in wanted)), None)
+    if example is not None:
+        return f"“{name.text}”没有同时写明行和列，例如 {cell_name(example)}"
+    return f"表{form.key}中没有“{name.text}”这样的单元格"
+
+
+# ---------------------------------------------------------------- filling the narrative
+
+
+def fill_blocks(blocks: tuple[Block, ...], scope: Scope, findings: list[Finding]) -> tuple[Block, ...]:
+    """The blocks with every placeholder span filled; a placeholder that cannot be filled is a finding."""
+
+    def spans(items: tuple[Span, ...]) -> tuple[Span, ...]:
+        return tuple(_fill_span(s, scope, findings) for s in items)
+
+    def block(b: Block) -> Block:
+        if isinstance(b, Heading):
+            return replace(b, spans=spans(b.spans))
+        if isinstance(b, Paragraph):
+            return replace(b, spans=spans(b.spans), lead=block(b.lead) if b.lead else None)  # type: ignore[arg-type]
+        if isinstance(b, ListBlock):
+            return replace(b, items=tuple(tuple(block(x) for x in item) for item in b.items))
+        if isinstance(b, GridTable):
+            return replace(b, header=tuple(spans(c) for c in b.header), rows=tuple(tuple(spans(c) for c in r) for r in b.rows))
+        return b
+
+    return tuple(block(b) for b in blocks)
+
+
+def _fill_span(span: Span, scope: Scope, findings: list[Finding]) -> Span:
+    if span.placeholder is None:
+        return span
+    try:
+        return replace(span, text=fill(span.placeholder, scope))
+    except FigureError as exc:
+        if exc.reported:
+            return span  # the table's own finding says what to fix; the build stops on it
+        location = span.location
+        if location is not None and location.column:
+            location = Location(location.path, location.line, location.column + exc.offset)
+        findings.append(Finding(Severity.ERROR, "placeholder", f"{span.placeholder}：{exc.message}", location))
+        return span

@@ -1,0 +1,212 @@
+"""The placeholder language: `{{ 表三·（七）总计·总计 + 表四·行政复议·总计 }}`, read by a small grammar.
+
+    expression := term (("+" | "-") term)*
+    term       := ["-"] atom
+    atom       := number | name | name "(" expression ("," expression)* ")" | "(" expression ")"
+
+A name is a metadata field (机关全称, 年度, …), a table cell written as its labels joined by
+"·" (表三·本年新收·总计), or a word such as 截断 that a function reads as an option.
+Full-width （）＋－， are accepted where a clerk's input method produces them; inside a name,
+full-width brackets belong to the label ("（七）总计"). User text is parsed, never evaluated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Union
+
+# A placeholder in running text. A `{{` left without its `}}` is reported, not printed.
+PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}")
+OPEN = "{{"
+SEPARATOR = "·"  # between the labels of a cell name, as `check` prints a cell
+_SEPARATOR_VARIANTS = str.maketrans({"・": SEPARATOR, "•": SEPARATOR, "‧": SEPARATOR, "∙": SEPARATOR})
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+@dataclass(frozen=True)
+class NumberLiteral:
+    value: Decimal
+    offset: int
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    offset: int
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        return tuple(s.strip() for s in self.text.split(SEPARATOR))
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    args: tuple["Expression", ...]
+    offset: int
+
+
+@dataclass(frozen=True)
+class Arithmetic:
+    op: str  # "+" or "-"
+    left: "Expression"
+    right: "Expression"
+    offset: int
+
+
+@dataclass(frozen=True)
+class Negative:
+    operand: "Expression"
+    offset: int
+
+
+Expression = Union[NumberLiteral, Name, Call, Arithmetic, Negative]
+
+
+class PlaceholderSyntaxError(Exception):
+    """A placeholder that does not parse; `offset` counts characters from the start of its text."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+# ---------------------------------------------------------------- tokens
+
+_PUNCTUATION = {"+": "+", "＋": "+", "-": "-", "－": "-", "(": "(", ")": ")", ",": ","}
+_OUTSIDE_NAME = {"（": "(", "）": ")", "，": ","}  # full-width, when not inside a label's brackets
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "number", "name", "+", "-", "(", ")", ",", "end"
+    text: str
+    offset: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    out: list[_Token] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch in _PUNCTUATION:
+            out.append(_Token(_PUNCTUATION[ch], ch, i))
+            i += 1
+        elif ch in _OUTSIDE_NAME:
+            out.append(_Token(_OUTSIDE_NAME[ch], ch, i))
+            i += 1
+        elif ch.translate(_FULL_WIDTH_DIGITS).isdigit() and ch.translate(_FULL_WIDTH_DIGITS).isascii():
+            start = i
+            while i < len(text) and (text[i].translate(_FULL_WIDTH_DIGITS) in "0123456789."):
+                i += 1
+            out.append(_Token("number", text[start:i].translate(_FULL_WIDTH_DIGITS), start))
+        else:
+            start, i = i, _name_end(text, i)
+            out.append(_Token("name", text[start:i].rstrip().translate(_SEPARATOR_VARIANTS), start))
+    out.append(_Token("end", "", len(text)))
+    return out
+
+
+def _name_end(text: str, i: int) -> int:
+    """A name runs to the next operator; full-width brackets inside it are part of a label."""
+    depth = 0
+    start = i
+    while i < len(text):
+        ch = text[i]
+        if ch in _PUNCTUATION:
+            return i
+        if ch == "（":
+            if depth == 0 and text[start:i].strip() in FUNCTION_WORDS:
+                return i  # 同比（…）: a call written with full-width brackets
+            depth += 1
+        elif ch == "）":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif ch == "，" and depth == 0:
+            return i
+        i += 1
+    return i
+
+
+# Functions the grammar knows are calls even when written with full-width brackets.
+FUNCTION_WORDS = ("上年", "同比", "占比")
+
+# ---------------------------------------------------------------- parser
+
+
+def parse(text: str) -> Expression:
+    """The expression inside `{{ }}`; raises PlaceholderSyntaxError with the offending offset."""
+    parser = _Parser(_tokens(text))
+    if parser.peek().kind == "end":
+        raise PlaceholderSyntaxError("占位符是空的，应写明要填入的名称，例如 {{ 机关全称 }}", 0)
+    expression = parser.expression()
+    token = parser.peek()
+    if token.kind != "end":
+        raise PlaceholderSyntaxError(f"无法理解“{text[token.offset:].strip()}”（名称之间应以 + 或 - 连接）", token.offset)
+    return expression
+
+
+class _Parser:
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+
+    def peek(self) -> _Token:
+        return self.tokens[self.pos]
+
+    def take(self) -> _Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def expression(self) -> Expression:
+        left = self.term()
+        while self.peek().kind in ("+", "-"):
+            op = self.take()
+            left = Arithmetic(op.kind, left, self.term(), op.offset)
+        return left
+
+    def term(self) -> Expression:
+        if self.peek().kind == "-":
+            sign = self.take()
+            return Negative(self.atom(), sign.offset)
+        return self.atom()
+
+    def atom(self) -> Expression:
+        token = self.take()
+        if token.kind == "number":
+            try:
+                return NumberLiteral(Decimal(token.text), token.offset)
+            except ArithmeticError:
+                raise PlaceholderSyntaxError(f"“{token.text}”不是数字", token.offset) from None
+        if token.kind == "name":
+            if self.peek().kind == "(":
+                self.take()
+                return Call(token.text, self.arguments(), token.offset)
+            return Name(token.text, token.offset)
+        if token.kind == "(":
+            inner = self.expression()
+            self.expect_close(token)
+            return inner
+        if token.kind == "end":
+            raise PlaceholderSyntaxError("占位符在此处不完整，缺少名称或数字", token.offset)
+        raise PlaceholderSyntaxError(f"此处应为名称或数字，而不是“{token.text}”", token.offset)
+
+    def arguments(self) -> tuple[Expression, ...]:
+        args = [self.expression()]
+        while self.peek().kind == ",":
+            self.take()
+            args.append(self.expression())
+        self.expect_close(self.tokens[self.pos - 1])
+        return tuple(args)
+
+    def expect_close(self, opened: _Token) -> None:
+        token = self.take()
+        if token.kind != ")":
+            raise PlaceholderSyntaxError("括号没有闭合，缺少“)”", token.offset)

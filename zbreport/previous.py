@@ -1,0 +1,83 @@
+"""Last year's figures, for R7, R9 and placeholders such as 同比(…).
+
+They come from last year's zbreport project, or, in a first year with zbreport, from a small
+file of the published figures that a clerk needs (a stand-in, partial by design):
+
+    年度: 2023
+    表三:
+      三、本年度办理结果:
+        （七）总计: {总计: 116}
+      四、结转下年度继续办理: {自然人: 16, 商业企业: 0, …}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from . import sourceyaml
+from .diagnostics import Finding, InputError, Location, Severity
+from .figures import TABLE_NAMES
+from .forms import TABLES, CellKey, TableForm, normalize_label
+from .model import Entry, Number, PreviousYear, Report
+from .tablefile import read_entries, unknown_key
+
+YEAR = "年度"
+
+
+def from_report(report: Report) -> PreviousYear:
+    values = {
+        key: {cell: value for cell, value in table.values.items() if value is not None}
+        for key, table in report.tables.items()
+    }
+    locations = {
+        (key, cell): entry.location for key, table in report.tables.items() for cell, entry in table.entries.items()
+    }
+    return PreviousYear(report.project_dir, report.meta.year, values, report.meta, locations)
+
+
+def load_figures_file(path: Path, findings: list[Finding]) -> PreviousYear:
+    root = sourceyaml.compose(path)
+    if not isinstance(root, yaml.MappingNode):
+        raise InputError("上年数据文件应按“年度”“表二”“表三”“表四”逐项填写", Location(path, 1, 1))
+    year: int | None = None
+    values: dict[str, dict[CellKey, Number]] = {}
+    locations: dict[tuple[str, CellKey], Location] = {}
+    for key, key_node, value_node in sourceyaml.mapping_items(path, root, findings):
+        if key == YEAR:
+            number = sourceyaml.scalar_number(value_node) if isinstance(value_node, yaml.ScalarNode) else None
+            if not isinstance(number, int):
+                raise InputError("“年度”应为四位数的年份，例如 2023", sourceyaml.location(path, value_node))
+            year = number
+            continue
+        table_key = TABLE_NAMES.get(normalize_label(key))
+        if table_key is None:
+            findings.append(unknown_key(path, key, key_node, [YEAR, *(f"表{k}" for k in TABLES)], Severity.ERROR))
+            continue
+        form = TABLES[table_key]
+        entries = read_entries(form, path, value_node, findings)
+        values[table_key] = _known_values(form, entries, findings)
+        locations.update({(table_key, cell): entry.location for cell, entry in entries.items()})
+    return PreviousYear(path, year, values, None, locations)
+
+
+def _known_values(form: TableForm, entries: dict[CellKey, Entry], findings: list[Finding]) -> dict[CellKey, Number]:
+    """The numbers given, then every total whose parts are all known and that was not given itself."""
+    values: dict[CellKey, Number] = {}
+    for key, entry in entries.items():
+        if entry.state == "number" and entry.number is not None and entry.number >= 0:
+            values[key] = entry.number
+        else:
+            what = f"填写的是 {entry.text}" if entry.text else "未填写"
+            findings.append(
+                Finding(Severity.ERROR, "previous", f"上年数据“{form.cell(key).name}”应为不小于 0 的数字（{what}）", entry.location)
+            )
+    changed = True
+    while changed:
+        changed = False
+        for total in form.totals:
+            if total.cell not in values and all(p in values for p in total.parts):
+                values[total.cell] = sum(values[p] for p in total.parts)  # type: ignore[assignment]
+                changed = True
+    return values

@@ -1,0 +1,192 @@
+"""New projects: the files of an empty report, or of next year's report started from this year's.
+
+Everything is produced as text first (`{relative path: text}`) and written in one step by
+`write_project`, which refuses an existing project and leaves nothing behind if it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from . import sourceyaml
+from .diagnostics import OutputError
+from .figures import ROUNDING_WORDS
+from .forms import CARRY_OVER, SECTIONS, CellKey, TableForm
+from .model import Metadata, Number, Report, Rounding, format_number
+from .project import (
+    CONTACT,
+    CONTACT_KEYS,
+    DATE,
+    DIGITS,
+    INTRO,
+    ISSUER,
+    MODE,
+    PERCENT,
+    PREVIOUS,
+    REPORT_FILE,
+    SECTIONS_DIR,
+    TABLES_DIR,
+    YEAR,
+)
+
+Files = dict[str, str]
+
+# ---------------------------------------------------------------- report.yaml
+
+
+def report_yaml(
+    issuer: str,
+    year: int,
+    contact: tuple[tuple[str, str], ...] = (),
+    rounding: Rounding = Rounding(),
+    previous: str | None = None,
+    intro: str | None = None,
+) -> str:
+    given = dict(contact)
+    lines = [
+        "# 报告信息：标题、导语和落款都由这里生成；正文中可用 {{ 机关全称 }}、{{ 年度 }} 等引用。",
+        f"{ISSUER}: {_scalar(issuer)}",
+        f"{YEAR}: {year}",
+        f"{CONTACT}:",
+    ]
+    for label in CONTACT_KEYS + tuple(k for k in given if k not in CONTACT_KEYS):
+        value = given.get(label)
+        lines.append(f"  {label}: {_scalar(value)}" if value else f"  # {label}:")
+    lines.append(f"# {DATE}: {year + 1}-01-20     # 落款日期，模板中可用 {{{{ {DATE} }}}} 引用")
+    modes = {v: k for k, v in ROUNDING_WORDS.items()}
+    lines.append(f"# {PERCENT}：同比(…)、占比(…) 保留几位小数，截断还是四舍五入。")
+    lines.append(f"{PERCENT}: {{{DIGITS}: {rounding.digits}, {MODE}: {modes[rounding.mode]}}}")
+    lines.append(f"# {PREVIOUS}：上一年度的项目文件夹；首次使用 zbreport 时，可写一个上年数据文件（见 README）。")
+    lines.append(f"{PREVIOUS}: {_scalar(previous)}" if previous else f"# {PREVIOUS}: ../上年项目")
+    if intro:
+        lines.append(f"{INTRO}: |")
+        lines.extend(f"  {line}" if line else "" for line in intro.rstrip("\n").split("\n"))
+    else:
+        lines.append(f"# {INTRO}: 不填则按机关全称、年度和联系方式自动生成；填写后原样使用（可写 Markdown）。")
+    return "\n".join(lines) + "\n"
+
+
+def _scalar(value: str | None) -> str:
+    """A value written plain where YAML reads it back unchanged, quoted otherwise (e.g. 邮编 "255000")."""
+    text = value or ""
+    try:
+        if yaml.safe_load(f"k: {text}") == {"k": text}:
+            return text
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- sections and tables
+
+
+def section_text(title: str, guidance: str) -> str:
+    return (
+        f"<!-- {title}\n"
+        f"填写说明：{guidance}\n"
+        "正文用 Markdown 书写；表格中的数字请用占位符引用，例如 {{ 表三·本年新收·总计 }}，不要手工抄写。 -->\n"
+    )
+
+
+def table_yaml(form: TableForm, values: dict[CellKey, Number] | None = None) -> str:
+    """Every input cell of a table under its printed labels, one row of numbers per line, 0 where unknown."""
+    values = values or {}
+    lines = [
+        f"# {form.title}",
+        "# 每个数字前都写着它在表格中的位置。没有发生的填 0；“总计”由 zbreport 计算，不必填写。",
+    ]
+    rows: dict[tuple[str, ...], list[str]] = {}
+    for cell in form.input_cells:
+        value = format_number(values.get(cell.key, 0))
+        rows.setdefault(cell.yaml_path[:-1], []).append(f"{cell.yaml_path[-1]}: {value}")
+    written: set[tuple[str, ...]] = set()
+    for path, items in rows.items():
+        for depth in range(len(path) - 1):
+            if path[: depth + 1] not in written:
+                written.add(path[: depth + 1])
+                lines.append(f"{'  ' * depth}{path[depth]}:")
+        lines.append(f"{'  ' * (len(path) - 1)}{path[-1]}: {{{', '.join(items)}}}")
+    return "\n".join(lines) + "\n"
+
+
+def new_project(issuer: str, year: int) -> Files:
+    files = {REPORT_FILE: report_yaml(issuer, year)}
+    for form in SECTIONS:
+        files[f"{SECTIONS_DIR}/{form.file_name}"] = section_text(form.title, form.guidance)
+        if form.table:
+            files[f"{TABLES_DIR}/{form.table.file_name}"] = table_yaml(form.table)
+    return files
+
+
+def next_year(last: Report, target: Path, issuer: str | None = None, year: int | None = None) -> Files:
+    """Next year's project: metadata carried over, 上年 linked, 上年结转 from last year's 结转下年度,
+    the narrative copied as a draft, every other number 0."""
+    meta: Metadata = last.meta
+    new_year = year or meta.year + 1
+    link = Path(os.path.relpath(last.project_dir.resolve(), target.resolve().parent / target.name)).as_posix()
+    files = {
+        REPORT_FILE: report_yaml(
+            issuer or meta.issuer, new_year, meta.contact, meta.rounding, link, _written_intro(last.project_dir)
+        )
+    }
+    for form in SECTIONS:
+        section = next(s for s in last.sections if s.form is form)
+        draft = f"<!-- 草稿：以下是{meta.year}年度报告的正文，请逐段改写为{new_year}年度的情况。 -->\n\n"
+        if section.source is not None:
+            files[f"{SECTIONS_DIR}/{form.file_name}"] = draft + sourceyaml.read_text(section.source)
+        else:
+            files[f"{SECTIONS_DIR}/{form.file_name}"] = section_text(form.title, form.guidance)
+        if form.table:
+            values: dict[CellKey, Number] = {}
+            if form.table.key == CARRY_OVER.table:
+                carried = last.tables[form.table.key].values
+                for cell in form.table.input_cells:
+                    if cell.row == CARRY_OVER.this_row:
+                        values[cell.key] = carried.get((CARRY_OVER.last_row, cell.col)) or 0
+            files[f"{TABLES_DIR}/{form.table.file_name}"] = table_yaml(form.table, values)
+    return files
+
+
+def _written_intro(project_dir: Path) -> str | None:
+    """Last year's own 导语, as written (placeholders and Markdown kept)."""
+    root = sourceyaml.compose(project_dir / REPORT_FILE)
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if key.value == INTRO and isinstance(value, yaml.ScalarNode) and str(value.value).strip():
+                return str(value.value)
+    return None
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_project(target: Path, files: Files) -> None:
+    """Create `target` with `files`, all or nothing; an existing non-empty folder is never touched."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise OutputError(f"{target} 已存在且不是空文件夹；zbreport init 不会覆盖已有的内容")
+    parent = target.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a project folder is not
+    except OSError as exc:
+        raise OutputError(f"无法在 {parent} 中创建项目：{exc.strerror or exc}") from None
+    try:
+        for relative, text in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        if target.exists():
+            target.rmdir()  # empty: checked above
+        os.replace(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"无法创建项目 {target}：{exc.strerror or exc}") from None
