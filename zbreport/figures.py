@@ -294,18 +294,20 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三
 
 
 def _label_forms(label: str) -> tuple[str, str, str]:
-    """A label as written, without its numbering, and the numbering alone: 一、本年新收… / 本年新收… / 一."""
+    """A label as written, without its numbering, and the numbering alone: 一、本年新收… / 本年新收… / 一.
+
+    The numbering keeps its brackets, so 一 (一、) and （一） stay different levels.
+    """
     full = normalize_label(label)
     match = _NUMBERING.match(full)
     if not match:
         return full, full, ""
-    numbering = match.group(0).strip("、.（）")
-    return full, full[match.end() :], numbering
+    return full, full[match.end() :], match.group(0).rstrip("、.")
 
 
 def _segment_matches(segment: str, label: str, loose: bool) -> bool:
     full, bare, numbering = _label_forms(label)
-    if segment in (full, bare) or (numbering and segment.strip("、.（）") == numbering):
+    if segment in (full, bare) or (numbering and segment.rstrip("、.") == numbering):
         return True
     return loose and len(segment) >= 2 and segment in bare
 
@@ -330,21 +332,27 @@ def find_cell(form: TableForm, segments: tuple[str, ...], name: Name) -> CellFor
         if len(matches) > 1:
             examples = "、".join(cell_name(c) for c in matches[:3])
             raise FigureError(f"“{name.text}”可指多个单元格（{examples}…），请写得更具体", name.offset)
-    raise FigureError(_no_cell_message(form, wanted, name), name.offset)
+    raise _no_cell(form, [s for s in segments if s], name)
 
 
-def _no_cell_message(form: TableForm, wanted: tuple[str, ...], name: Name) -> str:
+def _no_cell(form: TableForm, segments: list[str], name: Name) -> FigureError:
+    """Point at the first label the table does not have, with the closest one; else ask for row and column."""
     labels = sorted({label for c in form.cells for label in c.yaml_path})
-    for segment in wanted:
-        if not any(_segment_matches(segment, label, True) for label in labels):
-            forms = {f: label for label in labels for f in _label_forms(label)[:2]}
-            close = difflib.get_close_matches(segment, list(forms), n=1, cutoff=0.4)
+    for segment in segments:
+        wanted = normalize_label(segment)
+        if not any(_segment_matches(wanted, label, True) for label in labels):
+            forms = {_label_forms(label)[1]: label for label in labels}
+            forms.update({_label_forms(label)[0]: label for label in labels})  # a label's own text wins
+            close = difflib.get_close_matches(wanted, list(forms), n=1, cutoff=0.4)
             hint = f"，是否应为“{forms[close[0]]}”？" if close else ""
-            return f"表{form.key}中没有“{segment}”{hint}"
-    example = next((c for c in form.cells if all(any(_segment_matches(s, l, True) for l in c.yaml_path) for s in wanted)), None)
+            return FigureError(f"表{form.key}中没有“{segment}”{hint}", name.offset + max(name.text.find(segment), 0))
+    wanted_all = [normalize_label(s) for s in segments]
+    example = next(
+        (c for c in form.cells if all(any(_segment_matches(s, l, True) for l in c.yaml_path) for s in wanted_all)), None
+    )
     if example is not None:
-        return f"“{name.text}”没有同时写明行和列，例如 {cell_name(example)}"
-    return f"表{form.key}中没有“{name.text}”这样的单元格"
+        return FigureError(f"“{name.text}”没有同时写明行和列，例如 {cell_name(example)}", name.offset)
+    return FigureError(f"表{form.key}中没有“{name.text}”这样的单元格", name.offset)
 
 
 # ---------------------------------------------------------------- filling the narrative
