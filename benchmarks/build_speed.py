@@ -1,4 +1,4 @@
-"""How long each stage of a build takes on the sample project (load, check, render, save).
+"""How long each stage of a build takes on the sample project (load, check, render with the template, save).
 
     uv run python benchmarks/build_speed.py [--repeat N]
 
@@ -17,6 +17,7 @@ from pathlib import Path
 from zbreport.checks import check_report
 from zbreport.project import load_project
 from zbreport.render.docx import render_docx
+from zbreport.template import load_template
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "zibo-2024"
 
@@ -34,7 +35,7 @@ def main() -> None:
             t1 = time.perf_counter()
             check_report(loaded.report)
             t2 = time.perf_counter()
-            document = render_docx(loaded.report)
+            document = render_docx(loaded.report, load_template())
             t3 = time.perf_counter()
             document.save(str(out))
             t4 = time.perf_counter()

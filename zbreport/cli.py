@@ -15,7 +15,8 @@ from rich.console import Console
 from .checks import check_report, has_errors
 from .diagnostics import Finding, InputError, Location, OutputError, Severity
 from .output import write_atomically
-from .project import LoadedProject, load_project
+from .figures import scope_of
+from .project import TEMPLATE, LoadedProject, load_project
 from .render.findings import print_findings, relative, sort_key, summary
 
 app = typer.Typer(
@@ -45,6 +46,17 @@ def _load(project: Path) -> tuple[LoadedProject, list[Finding]]:
     return loaded, findings
 
 
+def _project_template(loaded: LoadedProject) -> Path | None:
+    """The template report.yaml names under 模板, relative to the project."""
+    meta = loaded.report.meta
+    if not meta.template_link:
+        return None
+    path = loaded.report.project_dir / meta.template_link
+    if not path.is_file():
+        raise InputError(f"找不到“{TEMPLATE}”所写的 Word 模板：{meta.template_link}", meta.locations.get(TEMPLATE))
+    return path
+
+
 def _fail(message: str, code: int) -> None:
     err.print(f"[bold red]错误[/] {message}", soft_wrap=True)
     raise typer.Exit(code)
@@ -62,22 +74,27 @@ def build(
         Optional[Path],
         typer.Option("--output", "-o", help="输出的 .docx 文件（默认：写入项目文件夹，以机关全称和年度命名）"),
     ] = None,
-    template: Annotated[Optional[Path], typer.Option("--template", help="使用的 Word 模板（.docx），默认为 zbreport 自带模板")] = None,
+    template: Annotated[
+        Optional[Path], typer.Option("--template", help="使用的 Word 模板（.docx）；默认为 report.yaml 中的“模板”，或 zbreport 自带模板")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="即使检查发现错误也生成报告")] = False,
 ) -> None:
     """检查数据并生成年度报告 .docx。发现错误时不生成（除非使用 --force）。"""
     from .render.docx import render_docx  # python-docx is only needed here
+    from .template import font_findings, load_template, template_findings
 
     loaded, findings = _load(project)
     report = loaded.report
-    print_findings(err, findings)
+    chosen = load_template(template or _project_template(loaded))
+    findings = sorted(findings + template_findings(chosen, scope_of(report)), key=sort_key)
+    print_findings(err, findings + font_findings(chosen))
     if has_errors(findings) and not force:
         err.print(f"{summary(findings)}请先改正错误；报告未生成。（如需强行生成，请加 --force）")
         raise typer.Exit(EXIT_FINDINGS)
     target = output or project / f"{report.meta.issuer}{report.meta.title}.docx"
     if target.suffix.lower() != ".docx":
         _fail(f"输出文件应以 .docx 结尾：{target}", EXIT_OUTPUT)
-    document = render_docx(report, template)
+    document = render_docx(report, chosen)
     write_atomically(target, lambda temp: document.save(str(temp)))
     out.print(f"已生成：{relative(Location(target))}", soft_wrap=True)
 
@@ -92,7 +109,12 @@ def check(
 ) -> None:
     """检查报告数据：勾稽关系、数值、表格结构。退出码：0 通过，1 有错误，2 无法读取。"""
     try:
-        _, findings = _load(project)
+        loaded, findings = _load(project)
+        template = _project_template(loaded)
+        if template is not None:
+            from .template import load_template, template_findings
+
+            findings = sorted(findings + template_findings(load_template(template), scope_of(loaded.report)), key=sort_key)
     except InputError as exc:
         if format is not OutputFormat.json:
             raise
@@ -163,6 +185,46 @@ def init(
     write_project(folder, files)
     out.print(f"已创建：{relative(Location(folder))}", soft_wrap=True)
     out.print(f"下一步：在 tables/ 中填写数字，在 sections/ 中撰写正文，然后运行 zbreport check {folder}", soft_wrap=True)
+
+
+template_app = typer.Typer(help="Word 模板：导出默认模板以便修改，检查模板中的样式和占位符。", no_args_is_help=True)
+app.add_typer(template_app, name="template")
+
+
+@template_app.command("export")
+def template_export(
+    file: Annotated[Path, typer.Argument(help="要写出的 .docx 文件", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False,
+) -> None:
+    """写出 zbreport 的默认模板，供在 Word 中修改（页眉、封面、样式、落款）。"""
+    from .template import default_template
+
+    if file.suffix.lower() != ".docx":
+        _fail(f"模板文件应以 .docx 结尾：{file}", EXIT_OUTPUT)
+    if file.exists() and not force:
+        _fail(f"{relative(Location(file))} 已存在；如需覆盖，请加 --force", EXIT_OUTPUT)
+    source = default_template().read_bytes()
+    write_atomically(file, lambda temp: temp.write_bytes(source))
+    out.print(f"已写出默认模板：{relative(Location(file))}", soft_wrap=True)
+    out.print("在 Word 中修改后，在 report.yaml 中写上“模板: 文件名.docx”，或 build 时用 --template 指定。", soft_wrap=True)
+
+
+@template_app.command("check")
+def template_check(
+    file: Annotated[Path, typer.Argument(help="要检查的 .docx 模板", show_default=False)],
+    project: Annotated[
+        Optional[Path], typer.Option("--project", help="用这个项目的数据检查占位符能否填入", show_default=False)
+    ] = None,
+) -> None:
+    """列出模板中的页面设置、样式、正文位置、占位符和字体，以及缺少什么。退出码：0 可用，1 有错误，2 无法读取。"""
+    from .render.template_report import template_report
+    from .template import font_findings, load_template, template_findings
+
+    chosen = load_template(file)
+    scope = scope_of(load_project(project).report) if project else None
+    findings = template_findings(chosen, scope) + font_findings(chosen)
+    out.print(template_report(chosen, findings))
+    raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
 
 def main() -> None:

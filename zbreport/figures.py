@@ -120,6 +120,14 @@ def scope_of(report: Report) -> Scope:
     return Scope(report.meta, report.meta.year, this_year, report.meta.rounding, "本年数据", previous, gap_reported=gap_reported)
 
 
+def names_only_scope() -> Scope:
+    """A scope where every name has a value: to check a template's placeholders without a project."""
+    contact = tuple((label, label) for label in ("地址", "邮编", "电话", "电子邮箱", "网址"))
+    meta = Metadata("机关全称", 2000, contact, date="成文日期")
+    last = Scope(meta, 1999, lambda table, key: 1, Rounding(), "上年数据")
+    return Scope(meta, 2000, lambda table, key: 1, Rounding(), "本年数据", last)
+
+
 def metadata_values(meta: Metadata | None, year: int | None) -> dict[str, Value | None]:
     """Metadata by the names placeholders use; None where the project leaves a field empty."""
     values: dict[str, Value | None] = {"机关全称": None, "年度": year, "标题": None, "成文日期": None}

@@ -179,6 +179,7 @@ class Metadata:
     date: str | None = None  # 成文日期, as printed: 2025年1月20日
     rounding: Rounding = Rounding()
     previous_link: str | None = None  # 上年: last year's project folder or figures file, as written
+    template_link: str | None = None  # 模板: the agency's Word template, as written
     locations: dict[str, Location] = field(default_factory=dict, compare=False)
 
     @property

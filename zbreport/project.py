@@ -37,7 +37,8 @@ PERCENT = "百分比"  # {小数位数: 2, 取舍: 截断 | 四舍五入}
 DIGITS = "小数位数"
 MODE = "取舍"
 PREVIOUS = "上年"  # last year's project folder, or a file of last year's figures
-METADATA_KEYS = (ISSUER, YEAR, CONTACT, DATE, INTRO, PERCENT, PREVIOUS)
+TEMPLATE = "模板"  # the agency's Word template
+METADATA_KEYS = (ISSUER, YEAR, CONTACT, DATE, INTRO, PERCENT, PREVIOUS, TEMPLATE)
 CONTACT_KEYS = ("地址", "邮编", "电话", "电子邮箱", "网址")
 
 
@@ -136,6 +137,7 @@ def load_metadata(path: Path, findings: list[Finding]) -> Metadata:
     date = _date(path, values.get(DATE))
     rounding = _rounding(path, values.get(PERCENT), findings)
     previous_link = _text(path, values, PREVIOUS, required=False)
+    template_link = _text(path, values, TEMPLATE, required=False)
     intro_text = _text(path, values, INTRO, required=False)
     if intro_text:
         intro_node = values[INTRO]
@@ -144,7 +146,7 @@ def load_metadata(path: Path, findings: list[Finding]) -> Metadata:
         intro = tuple(parse_markdown(intro_text, path, first_line))
     else:
         intro = generated_intro(issuer or "", year, contact)
-    return Metadata(issuer or "", year, tuple(contact), intro, date, rounding, previous_link, locations)
+    return Metadata(issuer or "", year, tuple(contact), intro, date, rounding, previous_link, template_link, locations)
 
 
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")

@@ -32,6 +32,7 @@ from .project import (
     REPORT_FILE,
     SECTIONS_DIR,
     TABLES_DIR,
+    TEMPLATE,
     YEAR,
 )
 
@@ -47,6 +48,7 @@ def report_yaml(
     rounding: Rounding = Rounding(),
     previous: str | None = None,
     intro: str | None = None,
+    template: str | None = None,
 ) -> str:
     given = dict(contact)
     lines = [
@@ -64,6 +66,8 @@ def report_yaml(
     lines.append(f"{PERCENT}: {{{DIGITS}: {rounding.digits}, {MODE}: {modes[rounding.mode]}}}")
     lines.append(f"# {PREVIOUS}：上一年度的项目文件夹；首次使用 zbreport 时，可写一个上年数据文件（见 README）。")
     lines.append(f"{PREVIOUS}: {_scalar(previous)}" if previous else f"# {PREVIOUS}: ../上年项目")
+    lines.append(f"# {TEMPLATE}：本机关的 Word 模板（页眉、封面、样式、落款）；不填则使用 zbreport 自带模板。")
+    lines.append(f"{TEMPLATE}: {_scalar(template)}" if template else f"# {TEMPLATE}: 本机关模板.docx")
     if intro:
         lines.append(f"{INTRO}: |")
         lines.extend(f"  {line}" if line else "" for line in intro.rstrip("\n").split("\n"))
@@ -125,14 +129,25 @@ def new_project(issuer: str, year: int) -> Files:
 
 
 def next_year(last: Report, target: Path, issuer: str | None = None, year: int | None = None) -> Files:
-    """Next year's project: metadata carried over, 上年 linked, 上年结转 from last year's 结转下年度,
-    the narrative copied as a draft, every other number 0."""
+    """Next year's project: metadata and template carried over, 上年 linked, 上年结转 from last
+    year's 结转下年度, the narrative copied as a draft, every other number 0."""
     meta: Metadata = last.meta
     new_year = year or meta.year + 1
-    link = Path(os.path.relpath(last.project_dir.resolve(), target.resolve().parent / target.name)).as_posix()
+    here = target.resolve()
+
+    def link(path: Path) -> str:
+        return Path(os.path.relpath(path.resolve(), here)).as_posix()
+
+    template = link(last.project_dir / meta.template_link) if meta.template_link else None
     files = {
         REPORT_FILE: report_yaml(
-            issuer or meta.issuer, new_year, meta.contact, meta.rounding, link, _written_intro(last.project_dir)
+            issuer or meta.issuer,
+            new_year,
+            meta.contact,
+            meta.rounding,
+            link(last.project_dir),
+            _written_intro(last.project_dir),
+            template,
         )
     }
     for form in SECTIONS:

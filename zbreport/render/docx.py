@@ -6,18 +6,18 @@ report in Word; raw XML lives in `ooxml.py`.
 
 from __future__ import annotations
 
-import zipfile
-from pathlib import Path
+import re
 
-import docx
+from typing import TYPE_CHECKING
+
 from docx.document import Document
 from docx.enum.text import WD_BREAK
-from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
 from docx.shared import Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from ..diagnostics import InputError, Location
+from ..figures import FigureError, Scope, fill, scope_of
 from ..model import (
     Block,
     GridTable,
@@ -31,9 +31,15 @@ from ..model import (
     Span,
     TableData,
 )
+from ..placeholders import PLACEHOLDER
 from . import ooxml
 
-# The style names the writer applies; a template must define them (ours does).
+if TYPE_CHECKING:
+    from ..template import Template
+
+MARKER = re.compile(r"^\s*\{\{\s*(?:body|正文)\s*\}\}\s*$")  # where the report goes in a template
+
+# The style names the writer applies; a template lacking one borrows it from ours.
 TITLE = "Title"
 BODY = "Body Text"
 HEADINGS = {level: f"Heading {level}" for level in (1, 2, 3, 4)}
@@ -56,35 +62,33 @@ _BULLET = "●"
 _LIST_INDENT_TWIPS = 640  # two characters of 3号 text a nesting level
 
 
-def default_template() -> Path:
-    """The template shipped with zbreport: inside the installed package, or in the source checkout."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "templates" / "default.docx", here.parent / "templates" / "default.docx"):
-        if candidate.is_file():
-            return candidate
-    raise InputError("找不到 zbreport 自带的 Word 模板（templates/default.docx），请重新安装 zbreport")
+# The width the official tables were designed for: the GB/T 9704 text block.
+DESIGN_WIDTH_MM = 156.0
 
 
-def open_template(path: Path) -> Document:
-    try:
-        return docx.Document(str(path))
-    except FileNotFoundError:
-        raise InputError("找不到 Word 模板文件", Location(path)) from None
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"Word 模板文件已损坏或不是 .docx 文件（{type(exc).__name__}）", Location(path)) from None
-    except Exception as exc:  # lxml and zipfile raise many kinds for a damaged package
-        raise InputError(f"无法打开 Word 模板文件：{exc}", Location(path)) from None
+def render_docx(report: Report, template: Template) -> Document:
+    """The report inside the template: at its `{{ body }}` marker, or after its content.
 
-
-def render_docx(report: Report, template: Path | None = None) -> Document:
-    template_path = template or default_template()
-    document = open_template(template_path)
-    _check_styles(document, template_path)
-    ooxml.remove_body_content(document)
+    The template's own placeholders are filled first, so nothing the report says is read as one.
+    """
+    document = template.document
+    if template.missing_styles and template.fallback is not None:
+        ooxml.copy_styles(template.fallback, document, list(template.missing_styles))
+    _fill_template_text(document, scope_of(report))
+    body = document.element.body
+    before = set(body)
     writer = _Writer(document)
     writer.front_matter(report)
     for section in report.sections:
         writer.section(section, report.tables.get(section.form.table.key) if section.form.table else None)
+    if template.marker is not None:
+        marker = template.marker
+        for element in [c for c in body if c not in before and c.tag != qn("w:sectPr")]:
+            marker.addprevious(element)
+        if ooxml.carries_section_break(marker):
+            ooxml.remove_runs(marker)  # the marker's paragraph ends the template's cover section
+        else:
+            body.remove(marker)
     props = document.core_properties
     props.title = f"{report.meta.issuer}{report.meta.title}"
     props.author = report.meta.issuer
@@ -92,28 +96,52 @@ def render_docx(report: Report, template: Path | None = None) -> Document:
     return document
 
 
-def _check_styles(document: Document, path: Path) -> None:
-    names = {s.name for s in document.styles}
-    missing = [name for name in REQUIRED_STYLES if name not in names]
-    if missing:
-        raise InputError(f"Word 模板缺少样式：{'、'.join(missing)}", Location(path))
+def _fill_template_text(document: Document, scope: Scope) -> None:
+    for _, root in ooxml.template_parts(document):
+        for paragraph in root.iter(qn("w:p")):
+            text = ooxml.paragraph_text(paragraph)
+            if "{{" not in text or MARKER.match(text):
+                continue
+            for match in reversed(list(PLACEHOLDER.finditer(text))):
+                try:
+                    value = fill(match.group(0), scope)
+                except FigureError:
+                    continue  # reported by template_findings before the build
+                ooxml.replace_text(paragraph, match.start(), match.end(), value)
 
 
 class _Writer:
     def __init__(self, document: Document) -> None:
         self.doc = document
+        # Tables fill the template's text width: 156 mm on A4 with official margins.
+        self.scale = (ooxml.text_width_mm(document) or DESIGN_WIDTH_MM) / DESIGN_WIDTH_MM
+        # Styles by the name Word shows. python-docx's own lookup expects Word's spelling of
+        # built-in names ("heading 1") and misses LibreOffice's ("Heading 1").
+        self.styles = {style.name: style for style in document.styles}
+
+    def paragraph(self, style: str, text: str = "") -> DocxParagraph:
+        return self.doc.add_paragraph(text, style=self.styles[style])
+
+    def only_paragraph(self, cell: _Cell, style: str) -> DocxParagraph:
+        """The cell's single paragraph, styled; a merge leaves extra empty ones behind, which go."""
+        paragraphs = cell.paragraphs
+        for extra in paragraphs[1:]:
+            extra._element.getparent().remove(extra._element)
+        paragraph = paragraphs[0]
+        paragraph.style = self.styles[style]
+        return paragraph
 
     # ------------------------------------------------------------ front matter and sections
 
     def front_matter(self, report: Report) -> None:
-        self.doc.add_paragraph(report.meta.issuer, style=TITLE)
-        self.doc.add_paragraph(report.meta.title, style=TITLE)
-        self.doc.add_paragraph("", style=BODY)  # a blank line under the title, as in official documents
+        self.paragraph(TITLE, report.meta.issuer)
+        self.paragraph(TITLE, report.meta.title)
+        self.paragraph(BODY)  # a blank line under the title, as in official documents
         for block in report.meta.intro or ():
             self.block(block)
 
     def section(self, section: Section, table: TableData | None) -> None:
-        self.doc.add_paragraph(section.form.title, style=HEADINGS[1])
+        self.paragraph(HEADINGS[1], section.form.title)
         blocks = list(section.blocks)
         if table is not None and not any(isinstance(b, OfficialTablePlace) for b in blocks):
             blocks.insert(0, OfficialTablePlace())
@@ -128,9 +156,9 @@ class _Writer:
 
     def block(self, block: Block, list_level: int = 0) -> None:
         if isinstance(block, Heading):
-            self.spans(self.doc.add_paragraph(style=HEADINGS[block.level]), block.spans)
+            self.spans(self.paragraph(HEADINGS[block.level]), block.spans)
         elif isinstance(block, Paragraph):
-            paragraph = self.doc.add_paragraph(style=BODY)
+            paragraph = self.paragraph(BODY)
             if block.lead is not None:
                 self.spans(paragraph, block.lead.spans, RUN_IN_HEADINGS[block.lead.level])
             self.spans(paragraph, block.spans)
@@ -139,13 +167,13 @@ class _Writer:
         elif isinstance(block, GridTable):
             self.grid_table(block)
         elif isinstance(block, PageBreak):
-            self.doc.add_paragraph(style=BODY).add_run().add_break(WD_BREAK.PAGE)
+            self.paragraph(BODY).add_run().add_break(WD_BREAK.PAGE)
 
     def list_block(self, block: ListBlock, level: int) -> None:
         for number, item in enumerate(block.items, start=block.start):
             marker = f"{number}." if block.ordered else _BULLET
             first, *rest = item or (Paragraph(()),)
-            paragraph = self.doc.add_paragraph(style=LIST_ITEM)
+            paragraph = self.paragraph(LIST_ITEM)
             if level:
                 paragraph.paragraph_format.left_indent = Twips(_LIST_INDENT_TWIPS * level)
             spans = first.spans if isinstance(first, (Paragraph, Heading)) else ()
@@ -158,31 +186,32 @@ class _Writer:
             if span.text == "\n":
                 paragraph.add_run().add_break()
                 continue
-            run = paragraph.add_run(span.text, style=style or (STRONG if span.bold else EMPHASIS if span.italic else None))
+            name = style or (STRONG if span.bold else EMPHASIS if span.italic else None)
+            run = paragraph.add_run(span.text, style=self.styles[name] if name else None)
             if span.bold and span.italic:
                 run.italic = True
 
     def grid_table(self, block: GridTable) -> None:
         n_cols = max([len(block.header)] + [len(r) for r in block.rows])
         table = self.doc.add_table(rows=1 + len(block.rows), cols=n_cols)
-        table.style = self.doc.styles[TABLE]
+        table.style = self.styles[TABLE]
         for c, spans in enumerate(block.header):
-            self.spans(_only_paragraph(table.cell(0, c), TABLE_HEADING), spans)
+            self.spans(self.only_paragraph(table.cell(0, c), TABLE_HEADING), spans)
         ooxml.repeat_as_header_row(table.rows[0])
         for r, row in enumerate(block.rows, start=1):
             for c, spans in enumerate(row):
                 align = block.aligns[c] if c < len(block.aligns) else ""
                 style = TABLE_LABEL if align in ("", "left") else TABLE_TEXT
-                self.spans(_only_paragraph(table.cell(r, c), style), spans)
+                self.spans(self.only_paragraph(table.cell(r, c), style), spans)
             ooxml.keep_row_on_one_page(table.rows[r])
-        ooxml.fix_column_widths(table, (156.0 / n_cols,) * n_cols)
+        ooxml.fix_column_widths(table, (DESIGN_WIDTH_MM * self.scale / n_cols,) * n_cols)
 
     # ------------------------------------------------------------ the official tables
 
     def official_table(self, data: TableData) -> None:
         layout = data.form.layout
         table = self.doc.add_table(rows=layout.n_rows, cols=layout.n_cols)
-        table.style = self.doc.styles[TABLE]
+        table.style = self.styles[TABLE]
         # The grid is regular until merged; python-docx's table.cell() rescans the table each call.
         grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
         for spot in layout.cells:
@@ -190,22 +219,12 @@ class _Writer:
             if spot.rowspan > 1 or spot.colspan > 1:
                 cell = cell.merge(grid[spot.row + spot.rowspan - 1][spot.col + spot.colspan - 1])
             if spot.role == "value" and spot.cell is not None:
-                _only_paragraph(cell, TABLE_TEXT).add_run(data.display(spot.cell))
+                self.only_paragraph(cell, TABLE_TEXT).add_run(data.display(spot.cell))
             else:
-                _only_paragraph(cell, _ROLE_STYLES[spot.role]).add_run(spot.text)
+                self.only_paragraph(cell, _ROLE_STYLES[spot.role]).add_run(spot.text)
         for index, row in enumerate(table.rows):
             if index < layout.header_rows:
                 ooxml.repeat_as_header_row(row)
             ooxml.keep_row_on_one_page(row)
         if layout.column_widths_mm:
-            ooxml.fix_column_widths(table, layout.column_widths_mm)
-
-
-def _only_paragraph(cell, style: str) -> DocxParagraph:
-    """The cell's single paragraph, styled; a merge leaves extra empty ones behind, which go."""
-    paragraphs = cell.paragraphs
-    for extra in paragraphs[1:]:
-        extra._element.getparent().remove(extra._element)
-    paragraph = paragraphs[0]
-    paragraph.style = style
-    return paragraph
+            ooxml.fix_column_widths(table, tuple(w * self.scale for w in layout.column_widths_mm))

@@ -1,0 +1,161 @@
+"""A Word template: opened, and what it holds for zbreport: styles, the body marker, placeholders, fonts.
+
+An agency's template keeps its page setup, headers, footers, styles and its own content (a
+cover, a date and seal block). The report goes where a paragraph reads `{{ body }}` (or
+`{{ 正文 }}`), or after the template's content when there is none. Other `{{ … }}` anywhere in
+the template are placeholders, read like those of the narrative. A style zbreport uses that the
+template lacks is taken from the default template, with a warning.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+
+from .diagnostics import Finding, InputError, Location, Severity
+from .figures import FigureError, Scope, fill, names_only_scope
+from .fonts import missing_fonts
+from .placeholders import PLACEHOLDER
+from .render import ooxml
+from .render.docx import MARKER, REQUIRED_STYLES
+_WHERE = {"body": "正文", "header": "页眉", "footer": "页脚"}
+
+
+@dataclass(frozen=True)
+class TemplateText:
+    """A placeholder found in the template, and where a person would look for it."""
+
+    placeholder: str
+    where: str  # 正文, 正文表格, 页眉, 页脚
+
+
+@dataclass
+class Template:
+    path: Path
+    document: Document
+    is_default: bool
+    marker: object | None = None  # the body paragraph (w:p) the report replaces
+    misplaced_markers: list[str] = field(default_factory=list)
+    placeholders: list[TemplateText] = field(default_factory=list)
+    missing_styles: tuple[str, ...] = ()
+    fallback: Document | None = None  # the default template, lending the missing styles
+
+    @property
+    def name(self) -> str:
+        return "zbreport 默认模板" if self.is_default else self.path.name
+
+
+def default_template() -> Path:
+    """The template shipped with zbreport: inside the installed package, or in the source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates" / "default.docx", here.parent / "templates" / "default.docx"):
+        if candidate.is_file():
+            return candidate
+    raise InputError("找不到 zbreport 自带的 Word 模板（templates/default.docx），请重新安装 zbreport")
+
+
+def open_docx(path: Path) -> Document:
+    if not path.exists():
+        raise InputError("找不到 Word 模板文件", Location(path))
+    if path.is_dir():
+        raise InputError("Word 模板应为 .docx 文件，却是一个文件夹", Location(path))
+    try:
+        return docx.Document(str(path))
+    except FileNotFoundError:
+        raise InputError("找不到 Word 模板文件", Location(path)) from None
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(f"Word 模板文件已损坏或不是 .docx 文件（{type(exc).__name__}）", Location(path)) from None
+    except Exception as exc:  # lxml and zipfile raise many kinds for a damaged package
+        raise InputError(f"无法打开 Word 模板文件：{exc}", Location(path)) from None
+
+
+def load_template(path: Path | None = None) -> Template:
+    """Open a template (the default when None) and find its marker, placeholders and missing styles."""
+    is_default = path is None
+    path = path or default_template()
+    template = Template(path, open_docx(path), is_default)
+    names = {s.name for s in template.document.styles}
+    template.missing_styles = tuple(n for n in REQUIRED_STYLES if n not in names)
+    if template.missing_styles:
+        template.fallback = open_docx(default_template())
+    for kind, root in ooxml.template_parts(template.document):
+        for paragraph in root.iter(qn("w:p")):
+            text = ooxml.paragraph_text(paragraph)
+            if "{{" not in text:
+                continue
+            where = _WHERE[kind] + ("表格" if next(paragraph.iterancestors(qn("w:tbl")), None) is not None else "")
+            if MARKER.match(text):
+                if kind == "body" and paragraph.getparent() is root and template.marker is None:
+                    template.marker = paragraph
+                else:
+                    template.misplaced_markers.append(where)
+                continue
+            template.placeholders.extend(TemplateText(m.group(0), where) for m in PLACEHOLDER.finditer(text))
+    return template
+
+
+# ---------------------------------------------------------------- findings
+
+
+def template_findings(template: Template, scope: Scope | None = None) -> list[Finding]:
+    """Missing styles (warnings), misplaced markers and placeholders that cannot be filled (errors).
+
+    Without a scope (no project at hand) placeholders are checked for their names only.
+    """
+    where = Location(template.path)
+    findings = [
+        Finding(Severity.WARNING, "template-style", f"模板 {template.name} 缺少样式“{name}”，使用 zbreport 默认模板中的样式", where)
+        for name in template.missing_styles
+    ]
+    for place in template.misplaced_markers:
+        findings.append(
+            Finding(Severity.ERROR, "template", f"模板 {template.name} 的{place}中有 {{{{ body }}}}：正文标记只能单独成段，放在正文中，且只能有一个", where)
+        )
+    seen: set[str] = set()
+    for text in template.placeholders:
+        if text.placeholder in seen:
+            continue
+        seen.add(text.placeholder)
+        try:
+            fill(text.placeholder, scope or names_only_scope())
+        except FigureError as exc:
+            findings.append(
+                Finding(Severity.ERROR, "template", f"模板 {template.name} 的{text.where}中 {text.placeholder}：{exc.message}", where)
+            )
+    return findings
+
+
+def style_fonts(document: Document) -> list[str]:
+    """Chinese fonts named by the document defaults and by the styles zbreport uses.
+
+    Only East-Asian fonts: a missing 仿宋_GB2312 changes how every line looks, while Latin
+    fonts such as Times New Roman have metric-compatible stand-ins on every system.
+    """
+    return ooxml.fonts_named(document, set(REQUIRED_STYLES) | {"Normal"}, ("w:eastAsia",))
+
+
+def font_findings(template: Template) -> list[Finding]:
+    """One warning naming the fonts the styles use that this machine lacks (never an error)."""
+    document = template.document
+    names = style_fonts(document)
+    if template.fallback is not None:  # the styles borrowed from the default template bring their fonts
+        borrowed = ooxml.fonts_named(template.fallback, set(template.missing_styles), ("w:eastAsia",), defaults=False)
+        names += [n for n in borrowed if n not in names]
+    missing = missing_fonts(names)
+    if not missing:
+        return []
+    return [
+        Finding(
+            Severity.WARNING,
+            "font",
+            f"本机未安装字体 {'、'.join(missing)}：在本机打开时会以其他字体显示，文档中仍使用这些字体，"
+            "在装有这些字体的电脑上显示正常",
+            Location(template.path),
+        )
+    ]
