@@ -189,3 +189,15 @@ def test_bad_date_is_unreadable_input(project):
     )
     result = run_cli("check", project)
     assert result.code == 2 and "成文日期" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("written", "column"),
+    [("导语: |\n  本报告由{{机关名称}}编制。\n", 9), ("导语: 本报告由{{机关名称}}编制。\n", 11)],
+)
+def test_placeholder_in_the_intro_is_located_in_report_yaml(project, written, column):
+    report_yaml = project / "report.yaml"
+    report_yaml.write_text(report_yaml.read_text(encoding="utf-8") + written, encoding="utf-8")
+    result = run_cli("check", project)
+    assert result.code == 1
+    assert f"report.yaml:{line_of(report_yaml, '{{机关名称}}')}:{column}" in result.stdout

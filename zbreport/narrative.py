@@ -27,10 +27,11 @@ TABLE_PLACE_WORDS = {"表格", "table"}
 RUN_IN_ENDINGS = ("。", "：", ":")
 
 
-def parse_markdown(text: str, path: Path | None = None, first_line: int = 1) -> list[Block]:
-    """Blocks of a Markdown text; `first_line` is where the text starts in its file."""
+def parse_markdown(text: str, path: Path | None = None, first_line: int = 1, indent: int = 0) -> list[Block]:
+    """Blocks of a Markdown text; `first_line` is where the text starts in its file, and `indent`
+    how far its lines are indented there (a YAML block scalar's)."""
     tokens = _PARSER.parse(text)
-    reader = _BlockReader(tokens, path, first_line, _PlaceholderFinder(text, path, first_line))
+    reader = _BlockReader(tokens, path, first_line, _PlaceholderFinder(text, path, first_line, indent))
     return join_run_in_headings(reader.blocks(len(tokens)))
 
 
@@ -181,12 +182,12 @@ class _PlaceholderFinder:
     order, with the unclaimed `{{` at or after the block's first line.
     """
 
-    def __init__(self, text: str, path: Path | None, first_line: int) -> None:
+    def __init__(self, text: str, path: Path | None, first_line: int, indent: int = 0) -> None:
         self.path = path
         self.places: list[tuple[int, int, str]] = []  # (line, column, the rest of the line)
         for n, line in enumerate(text.split("\n")):
             for match in re.finditer(re.escape(OPEN), line):
-                self.places.append((first_line + n, match.start() + 1, line[match.start():]))
+                self.places.append((first_line + n, indent + match.start() + 1, line[match.start():]))
         self.claimed: set[int] = set()
 
     def locate(self, raw: str, from_line: int) -> Location | None:

@@ -142,11 +142,20 @@ def load_metadata(path: Path, findings: list[Finding]) -> Metadata:
     if intro_text:
         intro_node = values[INTRO]
         # A block scalar's text starts on the line after its key.
-        first_line = intro_node.start_mark.line + 1 + (1 if intro_node.style in ("|", ">") else 0)
-        intro = tuple(parse_markdown(intro_text, path, first_line))
+        block = intro_node.style in ("|", ">")
+        # A block scalar's text starts on the line after its key, indented; a flow scalar where it stands.
+        first_line = intro_node.start_mark.line + 1 + (1 if block else 0)
+        indent = _indent_of(path, first_line) if block else intro_node.start_mark.column + (1 if intro_node.style else 0)
+        intro = tuple(parse_markdown(intro_text, path, first_line, indent))
     else:
         intro = generated_intro(issuer or "", year, contact)
     return Metadata(issuer or "", year, tuple(contact), intro, date, rounding, previous_link, template_link, locations)
+
+
+def _indent_of(path: Path, line: int) -> int:
+    lines = sourceyaml.read_text(path).split("\n")
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return len(text) - len(text.lstrip(" "))
 
 
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
