@@ -67,24 +67,22 @@ def test_year_placeholders_move_with_the_year(project, tmp_path):
     assert "2025年，市政府办公室围绕" in text and "收集整理2024年度全市" in text
 
 
-def test_typo_is_reported_at_its_column_with_a_suggestion(project):
-    section = project / "sections" / "1-overview.md"
-    replace_in(section, "{{表四·行政复议·总计}}", "{{表四·行政复意·总计}}")
+@pytest.mark.parametrize(
+    ("file", "old", "new", "wrong", "suggestion"),
+    [
+        ("1-overview.md", "{{表四·行政复议·总计}}", "{{表四·行政复意·总计}}", "行政复意", "行政复议"),
+        ("5-problems.md", "{{年度}}年，市政府办公室", "{{年份}}年，市政府办公室", "年份", "年度"),
+    ],
+)
+def test_typo_is_reported_at_its_column_with_a_suggestion(project, file, old, new, wrong, suggestion):
+    section = project / "sections" / file
+    replace_in(section, old, new)
     result = run_cli("check", project)
     assert result.code == 1
-    line = line_of(section, "行政复意")
-    column = section.read_text(encoding="utf-8").splitlines()[line - 1].index("行政复意") + 1
-    assert f"1-overview.md:{line}:{column}" in result.stdout
-    assert "是否应为“行政复议”" in result.stdout
-
-
-def test_unknown_metadata_name(project):
-    section = project / "sections" / "5-problems.md"
-    replace_in(section, "{{年度}}年，市政府办公室", "{{年份}}年，市政府办公室")
-    result = run_cli("check", project)
-    assert result.code == 1
-    assert f"5-problems.md:{line_of(section, '{{年份}}')}:3" in result.stdout
-    assert "是否应为“年度”" in result.stdout
+    line = line_of(section, wrong)
+    column = section.read_text(encoding="utf-8").splitlines()[line - 1].index(wrong) + 1  # the wrong label itself
+    assert f"{file}:{line}:{column}" in result.stdout
+    assert f"是否应为“{suggestion}”" in result.stdout
 
 
 def test_build_refuses_a_narrative_with_a_broken_placeholder(project, tmp_path):

@@ -199,12 +199,17 @@ def check_carry_over(report: Report) -> list[Finding]:
                 rule.rule,
                 f"“{cell.name}”为 {format_number(now)}，上年报告（{last.source.name}）“{last_cell.name}”为 "
                 f"{format_number(before)}，两者应相同；如确有原因，请在表下加注说明",
-                table.location_of(cell.key) or table.location_of(next(c.key for c in table.form.input_cells if c.row == cell.row)),
+                table.location_of(cell.key) or _row_location(table, cell.row),
                 table=rule.table,
                 cells=(cell.key,),
             )
         )
     return findings
+
+
+def _row_location(table: TableData, row: str):
+    """Where a row's first typed value is: for a computed total, which has no place of its own."""
+    return next((table.location_of(c.key) for c in table.form.input_cells if c.row == row and table.location_of(c.key)), None)
 
 
 def check_stock_flows(report: Report) -> list[Finding]:

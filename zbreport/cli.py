@@ -7,7 +7,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from .output import write_atomically
 from .figures import scope_of
 from .project import TEMPLATE, LoadedProject, load_project
 from .render.findings import print_findings, relative, sort_key, summary
+
+if TYPE_CHECKING:
+    from .template import Template
 
 app = typer.Typer(
     help="zbreport：把 Markdown 正文和 YAML 数据组装成政府信息公开工作年度报告（.docx）。",
@@ -44,6 +47,12 @@ def _load(project: Path) -> tuple[LoadedProject, list[Finding]]:
     loaded = load_project(project)
     findings = sorted(loaded.findings + check_report(loaded.report), key=sort_key)
     return loaded, findings
+
+
+def _template_findings(template: Template, loaded: LoadedProject, findings: list[Finding]) -> list[Finding]:
+    from .template import template_findings
+
+    return sorted(findings + template_findings(template, scope_of(loaded.report)), key=sort_key)
 
 
 def _project_template(loaded: LoadedProject) -> Path | None:
@@ -81,12 +90,12 @@ def build(
 ) -> None:
     """检查数据并生成年度报告 .docx。发现错误时不生成（除非使用 --force）。"""
     from .render.docx import render_docx  # python-docx is only needed here
-    from .template import font_findings, load_template, template_findings
+    from .template import font_findings, load_template
 
     loaded, findings = _load(project)
     report = loaded.report
     chosen = load_template(template or _project_template(loaded))
-    findings = sorted(findings + template_findings(chosen, scope_of(report)), key=sort_key)
+    findings = _template_findings(chosen, loaded, findings)
     print_findings(err, findings + font_findings(chosen))
     if has_errors(findings) and not force:
         err.print(f"{summary(findings)}请先改正错误；报告未生成。（如需强行生成，请加 --force）")
@@ -111,10 +120,10 @@ def check(
     try:
         loaded, findings = _load(project)
         template = _project_template(loaded)
-        if template is not None:
-            from .template import load_template, template_findings
+        if template is not None:  # a project's own template is part of what check reads
+            from .template import load_template
 
-            findings = sorted(findings + template_findings(load_template(template), scope_of(loaded.report)), key=sort_key)
+            findings = _template_findings(load_template(template), loaded, findings)
     except InputError as exc:
         if format is not OutputFormat.json:
             raise

@@ -26,8 +26,8 @@ def template_report(template: "Template", findings: list[Finding]) -> Renderable
     rows.add_column()
     rows.add_row("页面", page_setup(template))
     rows.add_row("正文位置", _body_place(template))
-    present = len(REQUIRED_STYLES) - len(template.missing_styles)
-    styles = f"zbreport 使用的 {len(REQUIRED_STYLES)} 个样式，模板中有 {present} 个"
+    present = [name for name in REQUIRED_STYLES if name not in template.missing_styles]
+    styles = f"zbreport 使用的 {len(REQUIRED_STYLES)} 个样式，模板中有 {len(present)} 个：{'、'.join(present)}"
     if template.missing_styles:
         styles += f"；缺少（将使用默认样式）：{'、'.join(template.missing_styles)}"
     rows.add_row("样式", styles)
