@@ -301,3 +301,39 @@ def test_a_placeholder_is_found_however_the_runs_split_it(before, after, cuts):
     assert ooxml.paragraph_text(paragraph._p) == before + "淄博市人民政府办公室" + after
     holder = next(r for r in paragraph.runs if "淄博" in r.text)
     assert "淄博市人民政府办公室" in holder.text
+
+
+def test_runs_split_by_proofing_marks_and_revisions():
+    """Word's spell-check marks and tracked insertions sit between the runs of a placeholder."""
+    from docx.oxml import OxmlElement
+
+    paragraph = docx.Document().add_paragraph()
+    paragraph.add_run("落款：{{ 机")
+    paragraph._p.append(OxmlElement("w:proofErr"))
+    inserted = OxmlElement("w:ins")
+    inserted.append(paragraph.add_run("关全").bold and None or paragraph.runs[-1]._r)
+    paragraph._p.append(inserted)
+    paragraph.add_run("称 }}。")
+    text = ooxml.paragraph_text(paragraph._p)
+    assert text == "落款：{{ 机关全称 }}。"
+    start = text.index("{{")
+    ooxml.replace_text(paragraph._p, start, text.index("}}") + 2, "淄博市人民政府办公室")
+    assert ooxml.paragraph_text(paragraph._p) == "落款：淄博市人民政府办公室。"
+
+
+def test_a_dotx_template(dated_project, tmp_path):
+    """Word's own template format (.dotx) differs from a .docx only in its content type."""
+    import zipfile
+
+    source = agency_template(tmp_path / "机关模板.docx")
+    dotx = tmp_path / "机关模板.dotx"
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(dotx, "w") as target:
+        for item in package.infolist():
+            data = package.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"document.main+xml", b"template.main+xml")
+            target.writestr(item, data)
+    out = tmp_path / "年报.docx"
+    result = build_with(dated_project, dotx, out)
+    assert result.code == 0, result.output
+    assert open_docx(out).paragraphs[0].text == "封面：淄博市人民政府办公室"

@@ -199,3 +199,35 @@ def test_placeholder_in_the_intro_is_located_in_report_yaml(project, written, co
     result = run_cli("check", project)
     assert result.code == 1
     assert f"report.yaml:{line_of(report_yaml, '{{机关名称}}')}:{column}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [("{小数位数: 9, 取舍: 截断}", "0 到 6"), ("{小数位数: 2, 取舍: 进一}", "截断 或 四舍五入"), ("两位", "小数位数")],
+)
+def test_bad_rounding_setting(project, setting, message):
+    report_yaml = project / "report.yaml"
+    replace_in(report_yaml, "百分比: {小数位数: 2, 取舍: 截断}", f"百分比: {setting}")
+    result = run_cli("check", project)
+    assert result.code == 2 and message in result.stderr
+    assert f"report.yaml:{line_of(report_yaml, '百分比: ')}" in result.stderr
+
+
+def test_last_year_cannot_be_this_project(project):
+    replace_in(project / "report.yaml", f"上年: {STAND_IN}", "上年: .")
+    result = run_cli("check", project)
+    assert result.code == 2 and "不是本项目" in result.stderr
+
+
+def test_last_year_of_the_wrong_year(project):
+    replace_in(project / STAND_IN, "年度: 2023", "年度: 2022")
+    result = run_cli("check", project)
+    assert result.code == 0
+    assert "上年数据是2022年度的，本报告是2024年度" in result.stdout
+
+
+def test_unknown_table_in_last_years_figures(project):
+    replace_in(project / STAND_IN, "表三:", "表叁:")
+    result = run_cli("check", project)
+    assert result.code == 1
+    assert f"{STAND_IN}:{line_of(project / STAND_IN, '表叁')}" in result.stdout and "表三" in result.stdout

@@ -9,6 +9,7 @@ template lacks is taken from the default template, with a warning.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,13 +67,29 @@ def open_docx(path: Path) -> Document:
     if path.is_dir():
         raise InputError("Word 模板应为 .docx 文件，却是一个文件夹", Location(path))
     try:
-        return docx.Document(str(path))
+        data = path.read_bytes()
+        if path.suffix.lower() == ".dotx":
+            data = _as_document(data)
+        return docx.Document(io.BytesIO(data))
     except FileNotFoundError:
         raise InputError("找不到 Word 模板文件", Location(path)) from None
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(f"Word 模板文件已损坏或不是 .docx 文件（{type(exc).__name__}）", Location(path)) from None
     except Exception as exc:  # lxml and zipfile raise many kinds for a damaged package
         raise InputError(f"无法打开 Word 模板文件：{exc}", Location(path)) from None
+
+
+def _as_document(dotx: bytes) -> bytes:
+    """A Word template (.dotx) as the document it would start: only the main part's content type differs."""
+    source = zipfile.ZipFile(io.BytesIO(dotx))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"wordprocessingml.template.main+xml", b"wordprocessingml.document.main+xml")
+            target.writestr(item, data)
+    return buffer.getvalue()
 
 
 def load_template(path: Path | None = None) -> Template:
