@@ -16,7 +16,8 @@ from .checks import check_report, has_errors
 from .diagnostics import Finding, InputError, Location, OutputError, Severity
 from .output import write_atomically
 from .figures import scope_of
-from .project import TEMPLATE, LoadedProject, load_project
+from .project import LoadedProject, load_project
+from .words import TEMPLATE
 from .render.findings import print_findings, relative, sort_key, summary
 
 if TYPE_CHECKING:

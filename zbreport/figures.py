@@ -48,14 +48,10 @@ from .placeholders import (
     PlaceholderSyntaxError,
     parse,
 )
+from .words import CHANGE, CONTACT_KEYS, DATE, FUNCTIONS, ISSUER, PREVIOUS, ROUNDING_WORDS, SHARE, TITLE, YEAR
 
 Value = Union[int, Decimal, str]
 
-PREVIOUS = "上年"
-CHANGE = "同比"
-SHARE = "占比"
-FUNCTIONS = (PREVIOUS, CHANGE, SHARE)
-ROUNDING_WORDS = {"截断": "truncate", "四舍五入": "round"}
 TABLE_NAMES = {f"表{key}": key for key in TABLES} | {f"表{n}": key for n, key in (("2", "二"), ("3", "三"), ("4", "四"))}
 
 
@@ -122,18 +118,17 @@ def scope_of(report: Report) -> Scope:
 
 def names_only_scope() -> Scope:
     """A scope where every name has a value: to check a template's placeholders without a project."""
-    contact = tuple((label, label) for label in ("地址", "邮编", "电话", "电子邮箱", "网址"))
-    meta = Metadata("机关全称", 2000, contact, date="成文日期")
+    meta = Metadata(ISSUER, 2000, tuple((label, label) for label in CONTACT_KEYS), date=DATE)
     last = Scope(meta, 1999, lambda table, key: 1, Rounding(), "上年数据")
     return Scope(meta, 2000, lambda table, key: 1, Rounding(), "本年数据", last)
 
 
 def metadata_values(meta: Metadata | None, year: int | None) -> dict[str, Value | None]:
     """Metadata by the names placeholders use; None where the project leaves a field empty."""
-    values: dict[str, Value | None] = {"机关全称": None, "年度": year, "标题": None, "成文日期": None}
-    values.update({label: None for label in ("地址", "邮编", "电话", "电子邮箱", "网址")})
+    values: dict[str, Value | None] = {ISSUER: None, YEAR: year, TITLE: None, DATE: None}
+    values.update({label: None for label in CONTACT_KEYS})
     if meta is not None:
-        values.update({"机关全称": meta.issuer, "标题": meta.title, "成文日期": meta.date})
+        values.update({ISSUER: meta.issuer, TITLE: meta.title, DATE: meta.date})
         values.update(dict(meta.contact))
     return values
 

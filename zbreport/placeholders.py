@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Union
 
+from .words import FUNCTIONS
+
 # A placeholder in running text. A `{{` left without its `}}` is reported, not printed.
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}")
 OPEN = "{{"
@@ -135,7 +137,7 @@ def _name_end(text: str, i: int) -> int:
 
 
 # Functions the grammar knows are calls even when written with full-width brackets.
-FUNCTION_WORDS = ("上年", "同比", "占比")
+FUNCTION_WORDS = FUNCTIONS
 
 # ---------------------------------------------------------------- parser
 

@@ -22,8 +22,8 @@ from .figures import TABLE_NAMES
 from .forms import TABLES, CellKey, TableForm, normalize_label
 from .model import Entry, Number, PreviousYear, Report
 from .tablefile import read_entries, unknown_key
+from .words import YEAR
 
-YEAR = "年度"
 
 
 def from_report(report: Report) -> PreviousYear:

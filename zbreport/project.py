@@ -16,7 +16,22 @@ import yaml
 
 from . import sourceyaml
 from .diagnostics import Finding, InputError, Location, Severity
-from .figures import ROUNDING_WORDS, fill_blocks, scope_of
+from .figures import fill_blocks, scope_of
+from .words import (
+    CONTACT,
+    CONTACT_KEYS,
+    DATE,
+    DIGITS,
+    INTRO,
+    ISSUER,
+    METADATA_KEYS,
+    MODE,
+    PERCENT,
+    PREVIOUS,
+    ROUNDING_WORDS,
+    TEMPLATE,
+    YEAR,
+)
 from .forms import FORMAT_NAME, SECTIONS, SectionForm, normalize_label
 from .model import Block, Heading, Metadata, OfficialTablePlace, Paragraph, PreviousYear, Report, Rounding, Section, Span
 from .narrative import parse_markdown
@@ -27,19 +42,6 @@ REPORT_FILE = "report.yaml"
 SECTIONS_DIR = "sections"
 TABLES_DIR = "tables"
 
-# report.yaml keys, as the clerk types them
-ISSUER = "机关全称"
-YEAR = "年度"
-CONTACT = "联系方式"
-INTRO = "导语"
-DATE = "成文日期"
-PERCENT = "百分比"  # {小数位数: 2, 取舍: 截断 | 四舍五入}
-DIGITS = "小数位数"
-MODE = "取舍"
-PREVIOUS = "上年"  # last year's project folder, or a file of last year's figures
-TEMPLATE = "模板"  # the agency's Word template
-METADATA_KEYS = (ISSUER, YEAR, CONTACT, DATE, INTRO, PERCENT, PREVIOUS, TEMPLATE)
-CONTACT_KEYS = ("地址", "邮编", "电话", "电子邮箱", "网址")
 
 
 @dataclass

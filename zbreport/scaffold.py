@@ -16,25 +16,10 @@ import yaml
 
 from . import sourceyaml
 from .diagnostics import OutputError
-from .figures import ROUNDING_WORDS
 from .forms import CARRY_OVER, SECTIONS, CellKey, TableForm
 from .model import Metadata, Number, Report, Rounding, format_number
-from .project import (
-    CONTACT,
-    CONTACT_KEYS,
-    DATE,
-    DIGITS,
-    INTRO,
-    ISSUER,
-    MODE,
-    PERCENT,
-    PREVIOUS,
-    REPORT_FILE,
-    SECTIONS_DIR,
-    TABLES_DIR,
-    TEMPLATE,
-    YEAR,
-)
+from .project import REPORT_FILE, SECTIONS_DIR, TABLES_DIR
+from .words import CONTACT, CONTACT_KEYS, DATE, DIGITS, INTRO, ISSUER, MODE, PERCENT, PREVIOUS, ROUNDING_WORDS, TEMPLATE, YEAR
 
 Files = dict[str, str]
 
