@@ -337,3 +337,11 @@ def test_a_dotx_template(dated_project, tmp_path):
     result = build_with(dated_project, dotx, out)
     assert result.code == 0, result.output
     assert open_docx(out).paragraphs[0].text == "封面：淄博市人民政府办公室"
+
+
+@pytest.mark.parametrize("name", ["a-file/模板.docx", "模板.txt"])
+def test_export_to_a_place_it_cannot_write(tmp_path, name):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    result = run_cli("template", "export", tmp_path / name)
+    assert result.code == 3 and "Traceback" not in result.output
+    assert not (tmp_path / "模板.txt").exists()

@@ -132,3 +132,10 @@ def test_sample_is_unchanged_by_init_from_it(tmp_path):
     before = snapshot(SAMPLE)
     assert run_cli("init", tmp_path / "next", "--from", SAMPLE).code == 0
     assert snapshot(SAMPLE) == before
+
+
+def test_init_where_a_file_is_in_the_way(tmp_path):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    result = run_cli("init", tmp_path / "a-file" / "project", "--issuer", "某局", "--year", "2025")
+    assert result.code == 3 and "无法在" in result.stderr and "Traceback" not in result.output
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == ""
