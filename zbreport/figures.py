@@ -200,6 +200,8 @@ def _name(name: Name, scope: Scope) -> Value:
             if value is None:
                 raise FigureError(f"{scope.source}中“{name.text}”未填写（见 report.yaml）", name.offset)
             return value
+        if name.text in FUNCTIONS:
+            raise FigureError(f"{name.text} 要带括号，例如 {name.text}(表三·本年新收·总计)", name.offset)
         if name.text in ROUNDING_WORDS:
             raise FigureError(f"“{name.text}”只能写在 {CHANGE}(…) 或 {SHARE}(…) 的括号里", name.offset)
     raise FigureError(_unknown_name_message(name.text), name.offset)
