@@ -82,14 +82,17 @@ def build(
     project: ProjectArg,
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", help="输出的 .docx 文件（默认：写入项目文件夹，以机关全称和年度命名）"),
+        typer.Option("--output", "-o", help="输出的 .docx 文件（默认写入项目文件夹）"),
     ] = None,
     template: Annotated[
-        Optional[Path], typer.Option("--template", help="使用的 Word 模板（.docx）；默认为 report.yaml 中的“模板”，或 zbreport 自带模板")
+        Optional[Path], typer.Option("--template", help="Word 模板（默认为 report.yaml 的“模板”或自带模板）")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="即使检查发现错误也生成报告")] = False,
 ) -> None:
-    """检查数据并生成年度报告 .docx。发现错误时不生成（除非使用 --force）。"""
+    """检查数据并生成年度报告 .docx。
+
+    发现错误时不生成（除非使用 --force）。
+    """
     from .render.docx import render_docx  # python-docx is only needed here
     from .template import font_findings, load_template
 
@@ -117,7 +120,10 @@ def check(
     ] = OutputFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也视为不通过（退出码 1）")] = False,
 ) -> None:
-    """检查报告数据：勾稽关系、数值、表格结构。退出码：0 通过，1 有错误，2 无法读取。"""
+    """检查报告数据：勾稽关系、数值、表格结构、占位符。
+
+    退出码：0 通过，1 有错误，2 无法读取。
+    """
     try:
         loaded, findings = _load(project)
         template = _project_template(loaded)
@@ -160,7 +166,10 @@ def preview(
         Optional[str], typer.Option("--table", help="只显示一张表：二、三 或 四（默认显示全部）", show_default=False)
     ] = None,
 ) -> None:
-    """在终端中显示三张统计表（含合并表头），标出有问题的单元格，并在表下列出问题。"""
+    """在终端中显示三张统计表，标出有问题的单元格。
+
+    表头按官方格式合并；每张表下列出该表的问题。
+    """
     from .render.terminal import preview as draw_preview
 
     if table is not None and table.strip("表") not in TABLE_KEYS:
@@ -177,10 +186,13 @@ def init(
     year: Annotated[Optional[int], typer.Option("--year", help="报告年度，例如 2025", show_default=False)] = None,
     from_: Annotated[
         Optional[Path],
-        typer.Option("--from", help="上年的项目文件夹：沿用报告信息，年度加一，预填上年结转，复制正文作草稿", show_default=False),
+        typer.Option("--from", help="上年的项目文件夹（年度加一，预填上年结转）", show_default=False),
     ] = None,
 ) -> None:
-    """创建新的报告项目：报告信息、六部分正文（附填写说明）、三张表（全部为 0）。不会覆盖已有内容。"""
+    """创建新的报告项目（不会覆盖已有内容）。
+
+    写入报告信息、六部分正文（附填写说明）和三张表（全部为 0）；用 --from 则从上年的项目开始。
+    """
     from .scaffold import new_project, next_year, write_project
 
     if year is not None and not 1990 <= year <= 2200:
@@ -206,7 +218,10 @@ def template_export(
     file: Annotated[Path, typer.Argument(help="要写出的 .docx 文件", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False,
 ) -> None:
-    """写出 zbreport 的默认模板，供在 Word 中修改（页眉、封面、样式、落款）。"""
+    """写出默认模板，供在 Word 中修改。
+
+    可加入本机关的页眉、封面、样式和落款，报告放在 {{ body }} 所在的段落。
+    """
     from .template import default_template
 
     if file.suffix.lower() != ".docx":
@@ -226,7 +241,10 @@ def template_check(
         Optional[Path], typer.Option("--project", help="用这个项目的数据检查占位符能否填入", show_default=False)
     ] = None,
 ) -> None:
-    """列出模板中的页面设置、样式、正文位置、占位符和字体，以及缺少什么。退出码：0 可用，1 有错误，2 无法读取。"""
+    """检查模板：页面、样式、正文位置、占位符、字体。
+
+    列出找到的和缺少的。退出码：0 可用，1 有错误，2 无法读取。
+    """
     from .render.template_report import template_report
     from .template import font_findings, load_template, template_findings
 
