@@ -141,6 +141,7 @@ def test_r7_carry_over_differs_from_last_year(project):
     assert len(r7) == 1, r7  # the 总计 column follows from 自然人 and is not reported again
     assert r7[0]["severity"] == "warning"
     assert "为 16" in r7[0]["message"] and "为 15" in r7[0]["message"]
+    assert f"{STAND_IN}:{line_of(project / STAND_IN, '四、结转下年度继续办理')}" in r7[0]["message"]
     assert r7[0]["line"] == line_of(project / "tables" / "table3.yaml", "二、上年结转")
     assert run_cli("check", project, "--strict").code == 1
 
@@ -168,7 +169,7 @@ def test_last_year_as_a_project(project, tmp_path):
     assert run_cli("init", last, "--issuer", "淄博市人民政府办公室", "--year", "2023").code == 0
     replace_in(project / "report.yaml", f"上年: {STAND_IN}", "上年: ../zibo-2023")
     result = run_cli("check", project)
-    assert "[R7]" in result.stdout and "上年报告（zibo-2023）" in result.stdout
+    assert "[R7]" in result.stdout and "上年报告（zibo-2023/tables/table3.yaml:" in result.stdout
     assert "上年为 0，无法计算" in result.stdout  # 同比 of a year with no applications
 
 

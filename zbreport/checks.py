@@ -193,11 +193,13 @@ def check_carry_over(report: Report) -> list[Finding]:
         if cell.computed and findings:
             continue  # the total differs because a column does
         last_cell = table.form.cell((rule.last_row, cell.col))
+        there = last.locations.get((rule.table, last_cell.key))
+        source = f"{_shown(there.path, last.source.parent)}:{there.line}" if there and there.line else last.source.name
         findings.append(
             Finding(
                 WARNING,
                 rule.rule,
-                f"“{cell.name}”为 {format_number(now)}，上年报告（{last.source.name}）“{last_cell.name}”为 "
+                f"“{cell.name}”为 {format_number(now)}，上年报告（{source}）“{last_cell.name}”为 "
                 f"{format_number(before)}，两者应相同；如确有原因，请在表下加注说明",
                 table.location_of(cell.key) or _row_location(table, cell.row),
                 table=rule.table,
@@ -205,6 +207,14 @@ def check_carry_over(report: Report) -> list[Finding]:
             )
         )
     return findings
+
+
+def _shown(path, base) -> str:
+    """Last year's file as the clerk finds it: zibo-2023/tables/table3.yaml, or 2023年度数据.yaml."""
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _row_location(table: TableData, row: str):
