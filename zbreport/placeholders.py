@@ -102,7 +102,7 @@ def _tokens(text: str) -> list[_Token]:
         elif ch in _OUTSIDE_NAME:
             out.append(_Token(_OUTSIDE_NAME[ch], ch, i))
             i += 1
-        elif ch.translate(_FULL_WIDTH_DIGITS).isdigit() and ch.translate(_FULL_WIDTH_DIGITS).isascii():
+        elif ch.translate(_FULL_WIDTH_DIGITS) in "0123456789":
             start = i
             while i < len(text) and (text[i].translate(_FULL_WIDTH_DIGITS) in "0123456789."):
                 i += 1
@@ -194,7 +194,7 @@ class _Parser:
             return Name(token.text, token.offset)
         if token.kind == "(":
             inner = self.expression()
-            self.expect_close(token)
+            self.expect_close()
             return inner
         if token.kind == "end":
             raise PlaceholderSyntaxError("占位符在此处不完整，缺少名称或数字", token.offset)
@@ -205,10 +205,10 @@ class _Parser:
         while self.peek().kind == ",":
             self.take()
             args.append(self.expression())
-        self.expect_close(self.tokens[self.pos - 1])
+        self.expect_close()
         return tuple(args)
 
-    def expect_close(self, opened: _Token) -> None:
+    def expect_close(self) -> None:
         token = self.take()
         if token.kind != ")":
             raise PlaceholderSyntaxError("括号没有闭合，缺少“)”", token.offset)
