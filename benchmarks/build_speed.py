@@ -14,10 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from zbreport.checks import check_report
-from zbreport.project import load_project
-from zbreport.render.docx import render_docx
-from zbreport.template import load_template
+from zbreport.check.rules import check_report
+from zbreport.read.project import load_project
+from zbreport.write.docx import render_docx
+from zbreport.read.template import load_template
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "zibo-2024"
 

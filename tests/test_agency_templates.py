@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from conftest import line_of, replace_in, run_cli
 from docx_reading import open_docx
 from zbreport import fonts
-from zbreport.render import ooxml
-from zbreport.template import default_template
+from zbreport.write import ooxml
+from zbreport.read.template import default_template
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

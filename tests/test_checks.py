@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE, line_of, replace_in
-from zbreport.checks import check_report
-from zbreport.project import load_project
+from zbreport.check.rules import check_report
+from zbreport.read.project import load_project
 
 
 def findings_of(project: Path):

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import SAMPLE, replace_in, run_cli
 from docx_reading import open_docx, table_after_heading, text_grid
-from zbreport.forms import SECTIONS, TABLES
-from zbreport.project import load_project
+from zbreport.format import SECTIONS, TABLES
+from zbreport.read.project import load_project
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zbreport.model import GridTable, Heading, ListBlock, OfficialTablePlace, PageBreak, Paragraph
-from zbreport.narrative import parse_markdown
+from zbreport.read.markdown import parse_markdown
 
 
 def test_heading_levels():

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zbreport.figures import FigureError, Scope, cell_name, change_words, fill, find_cell, percent, round_decimal
-from zbreport.forms import TABLES
+from zbreport.format import TABLES
 from zbreport.model import Metadata, Rounding
-from zbreport.placeholders import Arithmetic, Call, Name, NumberLiteral, PlaceholderSyntaxError, parse
+from zbreport.read.placeholders import Arithmetic, Call, Name, NumberLiteral, PlaceholderSyntaxError, parse
 
 # ---------------------------------------------------------------- grammar
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zbreport.checks import check_balances, check_totals, check_values
-from zbreport.forms import TABLES
+from zbreport.check.rules import check_balances, check_totals, check_values
+from zbreport.format import TABLES
 from zbreport.model import format_number
-from zbreport.project import load_table
+from zbreport.read.project import load_table
 
 TABLE_3 = TABLES["三"]
 APPLICANTS = [c.col for c in TABLE_3.cells if c.row == "new_received" and not c.computed]

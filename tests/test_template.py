@@ -7,8 +7,8 @@ import zipfile
 
 from conftest import REPO
 from docx_reading import open_docx, style_east_asian_font
-from zbreport.render.docx import REQUIRED_STYLES
-from zbreport.template import default_template
+from zbreport.write.docx import REQUIRED_STYLES
+from zbreport.read.template import default_template
 
 
 def _build_module():

@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.console import Console
 
-from .checks import check_report, has_errors
+from .check.rules import check_report, has_errors
 from .diagnostics import Finding, InputError, Location, OutputError, Severity
 from .output import write_atomically
 from .figures import scope_of
-from .project import LoadedProject, load_project
+from .read.project import LoadedProject, load_project
 from .words import TEMPLATE
-from .render.findings import print_findings, relative, sort_key, summary
+from .write.findings import print_findings, relative, sort_key, summary
 
 if TYPE_CHECKING:
-    from .template import Template
+    from .read.template import Template
 
 app = typer.Typer(
     help="zbreport：把 Markdown 正文和 YAML 数据组装成政府信息公开工作年度报告（.docx）。",
@@ -51,7 +51,7 @@ def _load(project: Path) -> tuple[LoadedProject, list[Finding]]:
 
 
 def _template_findings(template: Template, loaded: LoadedProject, findings: list[Finding]) -> list[Finding]:
-    from .template import template_findings
+    from .read.template import template_findings
 
     return sorted(findings + template_findings(template, scope_of(loaded.report)), key=sort_key)
 
@@ -93,8 +93,8 @@ def build(
 
     发现错误时不生成（除非使用 --force）。
     """
-    from .render.docx import render_docx  # python-docx is only needed here
-    from .template import font_findings, load_template
+    from .write.docx import render_docx  # python-docx is only needed here
+    from .read.template import font_findings, load_template
 
     loaded, findings = _load(project)
     report = loaded.report
@@ -128,7 +128,7 @@ def check(
         loaded, findings = _load(project)
         template = _project_template(loaded)
         if template is not None:  # a project's own template is part of what check reads
-            from .template import load_template
+            from .read.template import load_template
 
             findings = _template_findings(load_template(template), loaded, findings)
     except InputError as exc:
@@ -170,7 +170,7 @@ def preview(
 
     表头按官方格式合并；每张表下列出该表的问题。
     """
-    from .render.terminal import preview as draw_preview
+    from .write.terminal import preview as draw_preview
 
     if table is not None and table.strip("表") not in TABLE_KEYS:
         _fail(f"--table 只能是 二、三 或 四，而不是“{table}”", EXIT_INPUT)
@@ -193,7 +193,7 @@ def init(
 
     写入报告信息、六部分正文（附填写说明）和三张表（全部为 0）；用 --from 则从上年的项目开始。
     """
-    from .scaffold import new_project, next_year, write_project
+    from .write.project import new_project, next_year, write_project
 
     if year is not None and not 1990 <= year <= 2200:
         _fail(f"--year 应为四位数的年份，而不是 {year}", EXIT_INPUT)
@@ -222,7 +222,7 @@ def template_export(
 
     可加入本机关的页眉、封面、样式和落款，报告放在 {{ body }} 所在的段落。
     """
-    from .template import default_template
+    from .read.template import default_template
 
     if file.suffix.lower() != ".docx":
         _fail(f"模板文件应以 .docx 结尾：{file}", EXIT_OUTPUT)
@@ -245,8 +245,8 @@ def template_check(
 
     列出找到的和缺少的。退出码：0 可用，1 有错误，2 无法读取。
     """
-    from .render.template_report import template_report
-    from .template import font_findings, load_template, template_findings
+    from .write.template_report import template_report
+    from .read.template import font_findings, load_template, template_findings
 
     chosen = load_template(file)
     scope = scope_of(load_project(project).report) if project else None

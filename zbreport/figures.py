@@ -22,7 +22,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Callable, Union
 
 from .diagnostics import Finding, Location, Severity
-from .forms import TABLES, CellForm, CellKey, TableForm, normalize_label
+from .format import TABLES, CellForm, CellKey, TableForm, normalize_label
 from .model import (
     Block,
     GridTable,
@@ -36,7 +36,7 @@ from .model import (
     Span,
     format_number,
 )
-from .placeholders import (
+from .read.placeholders import (
     OPEN,
     SEPARATOR,
     Arithmetic,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal, Union
 
 from .diagnostics import Location
-from .forms import CellKey, SectionForm, TableForm
+from .format import CellKey, SectionForm, TableForm
 
 Number = Union[int, Decimal]
 

@@ -1,5 +1,5 @@
 """The Chinese words a clerk writes: report.yaml's keys, which are also the placeholders' names,
-and the placeholder functions. Written once here; the loader, placeholders, scaffold and the
+and the placeholder functions. Written once here; the loader, placeholders, new projects and the
 template all read them."""
 
 from __future__ import annotations

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import yaml
 
-from . import sourceyaml
-from .diagnostics import OutputError
-from .forms import CARRY_OVER, SECTIONS, CellKey, TableForm
-from .model import Metadata, Number, Report, Rounding, format_number
-from .project import REPORT_FILE, SECTIONS_DIR, TABLES_DIR
-from .words import CONTACT, CONTACT_KEYS, DATE, DIGITS, INTRO, ISSUER, MODE, PERCENT, PREVIOUS, ROUNDING_WORDS, TEMPLATE, YEAR
+from ..read import sourceyaml
+from ..diagnostics import OutputError
+from ..format import CARRY_OVER, SECTIONS, CellKey, TableForm
+from ..model import Metadata, Number, Report, Rounding, format_number
+from ..read.project import REPORT_FILE, SECTIONS_DIR, TABLES_DIR
+from ..words import CONTACT, CONTACT_KEYS, DATE, DIGITS, INTRO, ISSUER, MODE, PERCENT, PREVIOUS, ROUNDING_WORDS, TEMPLATE, YEAR
 
 Files = dict[str, str]
 

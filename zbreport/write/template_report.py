@@ -14,7 +14,7 @@ from .docx import REQUIRED_STYLES
 from .findings import finding_line, summary
 
 if TYPE_CHECKING:
-    from ..template import Template
+    from ..read.template import Template
 
 _PAPER = {(210, 297): "A4", (148, 210): "A5", (297, 420): "A3", (216, 279): "Letter", (184, 260): "16开"}
 EMU_PER_MM = 36000

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from .diagnostics import Finding, Severity
-from .forms import CARRY_OVER, STOCK_FLOWS, Balance, CellForm, Total
-from .model import Entry, Number, Report, TableData, format_number
+from ..diagnostics import Finding, Severity
+from ..format import CARRY_OVER, STOCK_FLOWS, Balance, CellForm, Total
+from ..model import Entry, Number, Report, TableData, format_number
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING

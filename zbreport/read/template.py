@@ -19,12 +19,12 @@ from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
-from .diagnostics import Finding, InputError, Location, Severity
-from .figures import FigureError, Scope, fill, names_only_scope
-from .fonts import missing_fonts
+from ..diagnostics import Finding, InputError, Location, Severity
+from ..figures import FigureError, Scope, fill, names_only_scope
+from ..fonts import missing_fonts
 from .placeholders import PLACEHOLDER
-from .render import ooxml
-from .render.docx import MARKER, REQUIRED_STYLES
+from ..write import ooxml
+from ..write.docx import MARKER, REQUIRED_STYLES
 _WHERE = {"body": "正文", "header": "页眉", "footer": "页脚"}
 
 
@@ -54,8 +54,8 @@ class Template:
 
 def default_template() -> Path:
     """The template shipped with zbreport: inside the installed package, or in the source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates" / "default.docx", here.parent / "templates" / "default.docx"):
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "templates" / "default.docx", package.parent / "templates" / "default.docx"):
         if candidate.is_file():
             return candidate
     raise InputError("找不到 zbreport 自带的 Word 模板（templates/default.docx），请重新安装 zbreport")

@@ -15,9 +15,9 @@ from pathlib import Path
 import yaml
 
 from . import sourceyaml
-from .diagnostics import Finding, InputError, Location, Severity
-from .figures import fill_blocks, scope_of
-from .words import (
+from ..diagnostics import Finding, InputError, Location, Severity
+from ..figures import fill_blocks, scope_of
+from ..words import (
     CONTACT,
     CONTACT_KEYS,
     DATE,
@@ -32,9 +32,9 @@ from .words import (
     TEMPLATE,
     YEAR,
 )
-from .forms import FORMAT_NAME, SECTIONS, SectionForm, normalize_label
-from .model import Block, Heading, Metadata, OfficialTablePlace, Paragraph, PreviousYear, Report, Rounding, Section, Span
-from .narrative import parse_markdown
+from ..format import FORMAT_NAME, SECTIONS, SectionForm, normalize_label
+from ..model import Block, Heading, Metadata, OfficialTablePlace, Paragraph, PreviousYear, Report, Rounding, Section, Span
+from .markdown import parse_markdown
 from .previous import from_report, load_figures_file
 from .tablefile import load_table, unknown_key
 

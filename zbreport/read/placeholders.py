@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Union
 
-from .words import FUNCTIONS
+from ..words import FUNCTIONS
 
 # A placeholder in running text. A `{{` left without its `}}` is reported, not printed.
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}")

@@ -31,11 +31,11 @@ from ..model import (
     Span,
     TableData,
 )
-from ..placeholders import PLACEHOLDER
+from ..read.placeholders import PLACEHOLDER
 from . import ooxml
 
 if TYPE_CHECKING:
-    from ..template import Template
+    from ..read.template import Template
 
 MARKER = re.compile(r"^\s*\{\{\s*(?:body|正文)\s*\}\}\s*$")  # where the report goes in a template
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .diagnostics import Location
-from .model import Block, GridTable, Heading, ListBlock, OfficialTablePlace, PageBreak, Paragraph, Span
+from ..diagnostics import Location
+from ..model import Block, GridTable, Heading, ListBlock, OfficialTablePlace, PageBreak, Paragraph, Span
 from .placeholders import OPEN, PLACEHOLDER
 
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")

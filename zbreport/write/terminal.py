@@ -15,7 +15,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ..diagnostics import Finding
-from ..forms import LayoutCell
+from ..format import LayoutCell
 from ..model import Report, TableData
 from .findings import finding_line
 

@@ -1,7 +1,7 @@
 """Reading one official table's YAML file: values keyed by the printed labels, with locations.
 
 The file follows the printed table, nesting labels the way the table merges them; the loader
-walks the label tree derived from the table's form, so every label is written once, in forms/.
+walks the label tree derived from the table's form, so every label is written once, in format/.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from pathlib import Path
 import yaml
 
 from . import sourceyaml
-from .diagnostics import Finding, Location, Severity
-from .forms import SUPERSEDED_2019, SUPERSEDED_2019_SINGLE_ROW, CellForm, CellKey, TableForm, normalize_label
-from .model import Entry, TableData, compute_totals
+from ..diagnostics import Finding, Location, Severity
+from ..format import SUPERSEDED_2019, SUPERSEDED_2019_SINGLE_ROW, CellForm, CellKey, TableForm, normalize_label
+from ..model import Entry, TableData, compute_totals
 
 @dataclass
 class _LabelNode:

@@ -17,12 +17,12 @@ from pathlib import Path
 import yaml
 
 from . import sourceyaml
-from .diagnostics import Finding, InputError, Location, Severity
-from .figures import TABLE_NAMES
-from .forms import TABLES, CellKey, TableForm, normalize_label
-from .model import Entry, Number, PreviousYear, Report
+from ..diagnostics import Finding, InputError, Location, Severity
+from ..figures import TABLE_NAMES
+from ..format import TABLES, CellKey, TableForm, normalize_label
+from ..model import Entry, Number, PreviousYear, Report
 from .tablefile import read_entries, unknown_key
-from .words import YEAR
+from ..words import YEAR
 
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Finding, InputError, Location, Severity
+from ..diagnostics import Finding, InputError, Location, Severity
 
 _PROBLEMS_ZH = {
     "found character '\\t' that cannot start any token": "含有制表符（Tab），YAML 只能用空格缩进",

@@ -1,0 +1,1 @@
+"""Readers into the model: the project folder (YAML with marks, Markdown), templates."""
