@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -26,9 +27,30 @@ class Run:
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
-    """Run `zbreport` as a clerk would: a separate process, real files, its exit code."""
-    import os
+    """Run a `zbreport` command in-process, on real files: its exit code, stdout and stderr.
 
+    The app maps every error to its message and exit code itself, so this sees what a clerk
+    sees; `run_process` runs the installed command for what only a real process shows.
+    """
+    from typer.testing import CliRunner
+
+    from zbreport.cli import app
+
+    environment = {"NO_COLOR": "1", "COLUMNS": "200", "ZBREPORT_DEBUG": None, **(env or {})}
+    previous = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, [str(a) for a in args], env=environment)
+    finally:
+        os.chdir(previous)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a bug in the test harness or an escaped exception: show it
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def run_process(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run `zbreport` as a clerk would: a separate process, real files, its exit code."""
     environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
     environment.pop("ZBREPORT_DEBUG", None)
     done = subprocess.run(

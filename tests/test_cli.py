@@ -236,3 +236,16 @@ def test_section_file_that_is_a_folder(built_project):
     assert result.code == 2
     assert "5-problems.md" in result.stderr and "文件夹" in result.stderr
     _assert_nothing_lost(project, good)
+
+
+def test_real_process_build_and_unreadable_input(project, tmp_path):
+    """The command as a clerk runs it, in its own process: exit codes and messages, no traceback."""
+    from conftest import run_process
+
+    out = tmp_path / "r.docx"
+    built = run_process("build", project, "-o", out)
+    assert built.code == 0 and out.is_file(), built.output
+    (project / "report.yaml").write_text("机关全称: [未闭合\n", encoding="utf-8")
+    broken = run_process("check", project)
+    assert broken.code == 2
+    assert "report.yaml:1" in broken.stderr and "Traceback" not in broken.output

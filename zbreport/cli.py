@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -36,8 +37,53 @@ EXIT_INPUT = 2  # the input could not be read
 EXIT_OUTPUT = 3  # the report could not be written
 EXIT_INTERNAL = 70
 
+# Made anew for every command (see `_start`), so NO_COLOR and COLUMNS are read when it runs,
+# in a test run in-process too.
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+
+
+@app.callback()
+def _start() -> None:
+    global out, err
+    out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+
+
+def command(on: typer.Typer, name: str | None = None):
+    """Register a command whose errors become one message and an exit code, never a traceback.
+
+    The mapping sits inside the app, not around it, so a test invoking the app in-process
+    sees the same exit codes and messages as a clerk.
+    """
+
+    def register(function):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except InputError as exc:
+                where = relative(exc.location) + "  " if exc.location else ""
+                err.print(f"[bold red]错误[/] {where}{exc.message}", soft_wrap=True)
+                raise typer.Exit(EXIT_INPUT) from None
+            except OutputError as exc:
+                err.print(f"[bold red]错误[/] {exc}", soft_wrap=True)
+                raise typer.Exit(EXIT_OUTPUT) from None
+            except KeyboardInterrupt:
+                err.print("已取消。")
+                raise typer.Exit(130) from None
+            except (typer.Exit, typer.Abort):
+                raise
+            except Exception as exc:  # noqa: BLE001 - the last guard before a traceback would reach a clerk
+                if os.environ.get("ZBREPORT_DEBUG"):
+                    raise
+                err.print(f"[bold red]内部错误[/] {type(exc).__name__}: {exc}（设置 ZBREPORT_DEBUG=1 可查看详细信息）")
+                raise typer.Exit(EXIT_INTERNAL) from None
+
+        on.command(name)(run)
+        return function
+
+    return register
 
 ProjectArg = Annotated[
     Path, typer.Argument(help="报告项目文件夹（含 report.yaml、sections/、tables/）", show_default=False)
@@ -77,7 +123,7 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
-@app.command()
+@command(app)
 def build(
     project: ProjectArg,
     output: Annotated[
@@ -112,7 +158,7 @@ def build(
     out.print(f"已生成：{relative(Location(target))}", soft_wrap=True)
 
 
-@app.command()
+@command(app)
 def check(
     project: ProjectArg,
     format: Annotated[
@@ -159,7 +205,7 @@ def check(
 TABLE_KEYS = ("二", "三", "四")
 
 
-@app.command()
+@command(app)
 def preview(
     project: ProjectArg,
     table: Annotated[
@@ -179,7 +225,7 @@ def preview(
     out.print(draw_preview(loaded.report, findings, out.width, chosen))
 
 
-@app.command()
+@command(app)
 def init(
     folder: Annotated[Path, typer.Argument(help="要创建的项目文件夹（不能已存在内容）", show_default=False)],
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="机关全称", show_default=False)] = None,
@@ -213,7 +259,7 @@ template_app = typer.Typer(help="Word 模板：导出默认模板以便修改，
 app.add_typer(template_app, name="template")
 
 
-@template_app.command("export")
+@command(template_app, "export")
 def template_export(
     file: Annotated[Path, typer.Argument(help="要写出的 .docx 文件", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False,
@@ -234,7 +280,7 @@ def template_export(
     out.print("在 Word 中修改后，在 report.yaml 中写上“模板: 文件名.docx”，或 build 时用 --template 指定。", soft_wrap=True)
 
 
-@template_app.command("check")
+@command(template_app, "check")
 def template_check(
     file: Annotated[Path, typer.Argument(help="要检查的 .docx 模板", show_default=False)],
     project: Annotated[
@@ -256,20 +302,9 @@ def template_check(
 
 
 def main() -> None:
-    """Entry point: every error a clerk can cause becomes one message and an exit code, never a traceback."""
+    """Entry point; errors are mapped to messages and exit codes inside each command."""
     try:
-        app()  # typer reports a mistyped command line itself, and exits
-    except InputError as exc:
-        err.print(f"[bold red]错误[/] {relative(exc.location) + '  ' if exc.location else ''}{exc.message}", soft_wrap=True)
-        sys.exit(EXIT_INPUT)
-    except OutputError as exc:
-        err.print(f"[bold red]错误[/] {exc}", soft_wrap=True)
-        sys.exit(EXIT_OUTPUT)
-    except KeyboardInterrupt:
-        err.print("已取消。")
+        app()
+    except KeyboardInterrupt:  # before a command started, e.g. while Python imports
+        sys.stderr.write("已取消。\n")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last guard before a traceback would reach a clerk
-        if os.environ.get("ZBREPORT_DEBUG"):
-            raise
-        err.print(f"[bold red]内部错误[/] {type(exc).__name__}: {exc}（设置 ZBREPORT_DEBUG=1 可查看详细信息）")
-        sys.exit(EXIT_INTERNAL)
