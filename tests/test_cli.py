@@ -248,4 +248,4 @@ def test_real_process_build_and_unreadable_input(project, tmp_path):
     (project / "report.yaml").write_text("机关全称: [未闭合\n", encoding="utf-8")
     broken = run_process("check", project)
     assert broken.code == 2
-    assert "report.yaml:1" in broken.stderr and "Traceback" not in broken.output
+    assert "report.yaml:2" in broken.stderr and "Traceback" not in broken.output
