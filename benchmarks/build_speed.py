@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from zbreport.check.rules import check_report
+from zbreport.format import GB2021
 from zbreport.read.project import load_project
 from zbreport.write.docx import render_docx
 from zbreport.read.template import load_template
@@ -31,7 +32,7 @@ def main() -> None:
         out = Path(folder) / "report.docx"
         for _ in range(args.repeat):
             t0 = time.perf_counter()
-            loaded = load_project(SAMPLE)
+            loaded = load_project(SAMPLE, GB2021)
             t1 = time.perf_counter()
             check_report(loaded.report)
             t2 = time.perf_counter()

@@ -8,11 +8,12 @@ import pytest
 
 from conftest import SAMPLE, line_of, replace_in
 from zbreport.check.rules import check_report
+from zbreport.format import GB2021
 from zbreport.read.project import load_project
 
 
 def findings_of(project: Path):
-    loaded = load_project(project)
+    loaded = load_project(project, GB2021)
     return loaded.findings + check_report(loaded.report)
 
 
@@ -90,13 +91,13 @@ def test_r6_slash_allowed_for_rules_without_rule_making_power(project):
     assert "规章·本年制发件数" in cited.message and "没有数字" in cited.message
     replace_in(project / "sections" / "1-overview.md", "市政府规章{{表二·规章·本年制发件数}}件、", "")
     assert findings_of(project) == []
-    assert load_project(project).report.tables["二"].display(("regulations", "issued")) == "/"
+    assert load_project(project, GB2021).report.tables["二"].display(("regulations", "issued")) == "/"
 
 
 def test_r6_fee_may_be_decimal(project):
     replace_in(project / "tables" / "table2.yaml", "本年收费金额（单位：万元）: 0", "本年收费金额（单位：万元）: 1.25")
     assert findings_of(project) == []
-    assert load_project(project).report.tables["二"].display(("fees", "fee_amount")) == "1.25"
+    assert load_project(project, GB2021).report.tables["二"].display(("fees", "fee_amount")) == "1.25"
 
 
 def test_r10_unpaid_fee_closures_without_fee_notices(project):

@@ -9,8 +9,10 @@ import pytest
 
 from conftest import SAMPLE, replace_in, run_cli
 from docx_reading import open_docx, table_after_heading, text_grid
-from zbreport.format import SECTIONS, TABLES
+from zbreport.format import GB2021
 from zbreport.read.project import load_project
+
+SECTIONS, TABLES = GB2021.sections, GB2021.tables
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -40,7 +42,7 @@ def test_new_project_checks_and_builds(tmp_path):
 def test_new_project_has_every_official_label_at_zero(tmp_path):
     folder = tmp_path / "new"
     assert run_cli("init", folder, "--issuer", "某局", "--year", "2025").code == 0
-    loaded = load_project(folder)
+    loaded = load_project(folder, GB2021)
     for key, form in TABLES.items():
         text = (folder / "tables" / form.file_name).read_text(encoding="utf-8")
         for cell in form.input_cells:
@@ -92,9 +94,9 @@ def test_next_year_from_this_year(tmp_path, project):
     folder = tmp_path / "zibo-2025"
     result = run_cli("init", folder, "--from", project)
     assert result.code == 0, result.output
-    report = load_project(folder).report
+    report = load_project(folder, GB2021).report
     assert (report.meta.issuer, report.meta.year) == ("淄博市人民政府办公室", 2025)
-    assert report.meta.contact == load_project(project).report.meta.contact
+    assert report.meta.contact == load_project(project, GB2021).report.meta.contact
     assert report.meta.rounding.mode == "truncate"
     assert report.previous is not None and report.previous.year == 2024
     carried = report.tables["三"]

@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zbreport.figures import FigureError, Scope, cell_name, change_words, fill, find_cell, percent, round_decimal
-from zbreport.format import TABLES
+from zbreport.format import GB2021
+
+TABLES = GB2021.tables
 from zbreport.model import Metadata, Rounding
 from zbreport.read.placeholders import Arithmetic, Call, Name, NumberLiteral, PlaceholderSyntaxError, parse
 
@@ -121,8 +123,8 @@ def _scope(previous: dict | None = None, rounding: Rounding = Rounding()) -> Sco
     meta = Metadata("淄博市人民政府办公室", 2024, (("电话", "0533-3183622"),), date="2025年1月20日")
     last = None
     if previous is not None:
-        last = Scope(None, 2023, lambda t, k: previous.get((t, k)), rounding, "上年数据（2023.yaml）")
-    return Scope(meta, 2024, lambda t, k: this.get((t, k)), rounding, "本年数据", last)
+        last = Scope(GB2021, None, 2023, lambda t, k: previous.get((t, k)), rounding, "上年数据（2023.yaml）")
+    return Scope(GB2021, meta, 2024, lambda t, k: this.get((t, k)), rounding, "本年数据", last)
 
 
 def test_fill_metadata_arithmetic_and_cells():

@@ -8,7 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zbreport.check.rules import check_balances, check_totals, check_values
-from zbreport.format import TABLES
+from zbreport.format import GB2021
+
+TABLES = GB2021.tables
 from zbreport.model import format_number
 from zbreport.read.project import load_table
 
@@ -61,7 +63,7 @@ def _dump(tree: dict, indent: int) -> str:
 
 def findings_for(path: Path):
     found: list = []
-    data = load_table(TABLE_3, path, found)
+    data = load_table(TABLE_3, path, GB2021, found)
     return found + check_values(data) + check_totals(data) + check_balances(data)
 
 

@@ -16,7 +16,8 @@ from rich.console import Console
 from .check.rules import check_report, has_errors
 from .diagnostics import Finding, InputError, Location, OutputError, Severity
 from .output import write_atomically
-from .figures import scope_of
+from .figures import names_only_scope, scope_of
+from .format import GB2021, Format
 from .read.project import LoadedProject, load_project
 from .words import TEMPLATE
 from .write.findings import print_findings, relative, sort_key, summary
@@ -30,6 +31,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+# The official format reports follow; passed down to every reader, check and writer.
+FORMAT: Format = GB2021
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # the report has errors (or warnings, with --strict)
@@ -91,7 +95,7 @@ ProjectArg = Annotated[
 
 
 def _load(project: Path) -> tuple[LoadedProject, list[Finding]]:
-    loaded = load_project(project)
+    loaded = load_project(project, FORMAT)
     findings = sorted(loaded.findings + check_report(loaded.report), key=sort_key)
     return loaded, findings
 
@@ -244,10 +248,10 @@ def init(
     if year is not None and not 1990 <= year <= 2200:
         _fail(f"--year 应为四位数的年份，而不是 {year}", EXIT_INPUT)
     if from_ is not None:
-        last = load_project(from_).report
+        last = load_project(from_, FORMAT).report
         files = next_year(last, folder, issuer, year)
     elif issuer and year:
-        files = new_project(issuer.strip(), year)
+        files = new_project(issuer.strip(), year, FORMAT)
     else:
         _fail("请用 --issuer 和 --year 写明机关全称和年度，或用 --from 指定上年的项目文件夹", EXIT_INPUT)
     write_project(folder, files)
@@ -295,7 +299,7 @@ def template_check(
     from .read.template import font_findings, load_template, template_findings
 
     chosen = load_template(file)
-    scope = scope_of(load_project(project).report) if project else None
+    scope = scope_of(load_project(project, FORMAT).report) if project else names_only_scope(FORMAT)
     findings = template_findings(chosen, scope) + font_findings(chosen)
     out.print(template_report(chosen, findings))
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)

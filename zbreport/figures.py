@@ -22,7 +22,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Callable, Union
 
 from .diagnostics import Finding, Location, Severity
-from .format import TABLES, CellForm, CellKey, TableForm, normalize_label
+from .format import CellForm, CellKey, Format, TableForm, normalize_label
 from .model import (
     Block,
     GridTable,
@@ -52,7 +52,14 @@ from .words import CHANGE, CONTACT_KEYS, DATE, FUNCTIONS, ISSUER, PREVIOUS, ROUN
 
 Value = Union[int, Decimal, str]
 
-TABLE_NAMES = {f"表{key}": key for key in TABLES} | {f"表{n}": key for n, key in (("2", "二"), ("3", "三"), ("4", "四"))}
+_ARABIC = {"二": "2", "三": "3", "四": "4"}
+
+
+def table_names(fmt: Format) -> dict[str, str]:
+    """How a placeholder or a figures file names each table: 表三 or 表3."""
+    names = {f"表{key}": key for key in fmt.tables}
+    names.update({f"表{_ARABIC[key]}": key for key in fmt.tables if key in _ARABIC})
+    return names
 
 
 class FigureError(Exception):
@@ -72,6 +79,7 @@ class FigureError(Exception):
 class Scope:
     """The figures a placeholder can read: one year's, with the year before behind `previous`."""
 
+    format: Format
     meta: Metadata | None
     year: int | None
     cell_value: Callable[[str, CellKey], Number | None]
@@ -106,6 +114,7 @@ def scope_of(report: Report) -> Scope:
     if report.previous is not None:
         last = report.previous
         previous = Scope(
+            report.format,
             last.meta,
             last.year,
             last.value,
@@ -113,14 +122,14 @@ def scope_of(report: Report) -> Scope:
             f"上年数据（{last.source.name}）",
             previous_missing=f"上年数据（{last.source.name}）没有再上一年的数据",
         )
-    return Scope(report.meta, report.meta.year, this_year, report.meta.rounding, "本年数据", previous, gap_reported=gap_reported)
+    return Scope(report.format, report.meta, report.meta.year, this_year, report.meta.rounding, "本年数据", previous, gap_reported=gap_reported)
 
 
-def names_only_scope() -> Scope:
+def names_only_scope(fmt: Format) -> Scope:
     """A scope where every name has a value: to check a template's placeholders without a project."""
     meta = Metadata(ISSUER, 2000, tuple((label, label) for label in CONTACT_KEYS), date=DATE)
-    last = Scope(meta, 1999, lambda table, key: 1, Rounding(), "上年数据")
-    return Scope(meta, 2000, lambda table, key: 1, Rounding(), "本年数据", last)
+    last = Scope(fmt, meta, 1999, lambda table, key: 1, Rounding(), "上年数据")
+    return Scope(fmt, meta, 2000, lambda table, key: 1, Rounding(), "本年数据", last)
 
 
 def metadata_values(meta: Metadata | None, year: int | None) -> dict[str, Value | None]:
@@ -181,9 +190,9 @@ def _offset(expression: Expression) -> int:
 
 def _name(name: Name, scope: Scope) -> Value:
     segments = name.segments
-    table_key = TABLE_NAMES.get(normalize_label(segments[0]))
+    table_key = table_names(scope.format).get(normalize_label(segments[0]))
     if table_key is not None:
-        form = TABLES[table_key]
+        form = scope.format.tables[table_key]
         cell = find_cell(form, segments[1:], name)
         value = scope.cell_value(table_key, cell.key)
         if value is None:
@@ -204,14 +213,14 @@ def _name(name: Name, scope: Scope) -> Value:
             raise FigureError(f"{name.text} 要带括号，例如 {name.text}(表三·本年新收·总计)", name.offset)
         if name.text in ROUNDING_WORDS:
             raise FigureError(f"“{name.text}”只能写在 {CHANGE}(…) 或 {SHARE}(…) 的括号里", name.offset)
-    raise FigureError(_unknown_name_message(name.text), name.offset)
+    raise FigureError(_unknown_name_message(name.text, scope.format), name.offset)
 
 
-def _unknown_name_message(text: str) -> str:
+def _unknown_name_message(text: str, fmt: Format) -> str:
     first = text.split(SEPARATOR)[0].strip()
     if first.startswith("表"):
         return f"没有“{first}”：统计表为 表二、表三、表四，例如 表三·本年新收·总计"
-    names = list(metadata_values(None, None)) + list(FUNCTIONS) + [f"表{k}" for k in TABLES]
+    names = list(metadata_values(None, None)) + list(FUNCTIONS) + [f"表{k}" for k in fmt.tables]
     close = difflib.get_close_matches(text, names, n=1, cutoff=0.5)
     if close:
         return f"无法识别“{text}”，是否应为“{close[0]}”？"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal, Union
 
 from .diagnostics import Location
-from .format import CellKey, SectionForm, TableForm
+from .format import CellKey, Format, SectionForm, TableForm
 
 Number = Union[int, Decimal]
 
@@ -213,6 +213,7 @@ class PreviousYear:
 
 @dataclass
 class Report:
+    format: Format  # the official format the report follows
     project_dir: Path
     meta: Metadata
     sections: tuple[Section, ...]

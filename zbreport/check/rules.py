@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..diagnostics import Finding, Severity
-from ..format import CARRY_OVER, STOCK_FLOWS, Balance, CellForm, Total
+from ..format import Balance, CellForm, Total
 from ..model import Entry, Number, Report, TableData, format_number
 
 ERROR = Severity.ERROR
@@ -179,7 +179,7 @@ def check_carry_over(report: Report) -> list[Finding]:
     A warning, not an error: an organisational change can make them differ, and the report
     then explains it in a note under the table.
     """
-    rule, last = CARRY_OVER, report.previous
+    rule, last = report.format.carry_over, report.previous
     table = report.tables.get(rule.table)
     if last is None or table is None:
         return []
@@ -228,7 +228,7 @@ def check_stock_flows(report: Report) -> list[Finding]:
     if last is None:
         return []
     findings = []
-    for flow in STOCK_FLOWS:
+    for flow in report.format.stock_flows:
         table = report.tables.get(flow.table)
         if table is None:
             continue

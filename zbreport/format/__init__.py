@@ -1,9 +1,26 @@
-"""The official report format as data: sections, tables, merges and arithmetic rules."""
+"""The official report format as data: sections, tables, merges and arithmetic rules.
 
-from .gb2021 import CARRY_OVER, FORMAT_NAME, SECTIONS, STOCK_FLOWS, SUPERSEDED_2019, SUPERSEDED_2019_SINGLE_ROW, TABLES, section
-from .shapes import Balance, CarryOver, CellForm, CellKey, Layout, LayoutCell, SectionForm, TableForm, Total, normalize_label
+A `Format` is a value: the command line picks one (`GB2021` today) and passes it down; no
+reader, check or writer imports a particular revision.
+"""
+
+from .gb2021 import GB2021
+from .shapes import (
+    Balance,
+    CarryOver,
+    CellForm,
+    CellKey,
+    Format,
+    Layout,
+    LayoutCell,
+    SectionForm,
+    StockFlow,
+    TableForm,
+    Total,
+    normalize_label,
+)
 
 __all__ = [
-    "CARRY_OVER", "FORMAT_NAME", "STOCK_FLOWS", "CarryOver", "SECTIONS", "SUPERSEDED_2019", "SUPERSEDED_2019_SINGLE_ROW", "TABLES", "section",
-    "Balance", "CellForm", "CellKey", "Layout", "LayoutCell", "SectionForm", "TableForm", "Total", "normalize_label",
+    "GB2021", "Balance", "CarryOver", "CellForm", "CellKey", "Format", "Layout", "LayoutCell",
+    "SectionForm", "StockFlow", "TableForm", "Total", "normalize_label",
 ]

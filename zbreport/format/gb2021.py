@@ -5,7 +5,7 @@ Every official label is typed here and nowhere else.
 
 from __future__ import annotations
 
-from .shapes import Balance, Block, CarryOver, Header, SectionForm, StockFlow, TableForm, Total, block_table, grid_table
+from .shapes import Balance, Block, CarryOver, Format, Header, SectionForm, StockFlow, TableForm, Total, block_table, grid_table
 
 FORMAT_NAME = "国办公开办函〔2021〕30号"
 
@@ -194,8 +194,6 @@ TABLE_4 = grid_table(
     column_groups=((0, 5), (5, 15)),
 )
 
-TABLES: dict[str, TableForm] = {t.key: t for t in (TABLE_2, TABLE_3, TABLE_4)}
-
 # ---------------------------------------------------------------- rules across two years
 
 CARRY_OVER = CarryOver("R7", "三", this_row="carried_over", last_row="carried_forward")
@@ -281,5 +279,11 @@ SUPERSEDED_2019_SINGLE_ROW = {
 }
 
 
-def section(number: str) -> SectionForm:
-    return next(s for s in SECTIONS if s.number == number)
+GB2021 = Format(
+    name=FORMAT_NAME,
+    sections=SECTIONS,
+    carry_over=CARRY_OVER,
+    stock_flows=STOCK_FLOWS,
+    superseded=SUPERSEDED_2019,
+    superseded_single_row=SUPERSEDED_2019_SINGLE_ROW,
+)

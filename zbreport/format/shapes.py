@@ -165,6 +165,31 @@ class SectionForm:
     guidance: str = ""  # what the section must contain, for new projects
 
 
+@dataclass(frozen=True)
+class Format:
+    """One revision of the official format, as a value every reader, check and writer is given.
+
+    2021 is the only one today; a 2019 reader or a future revision is another value of this
+    type, not an edit of the modules that use it.
+    """
+
+    name: str  # how reports cite it: 国办公开办函〔2021〕30号
+    sections: tuple[SectionForm, ...]
+    carry_over: CarryOver  # R7
+    stock_flows: tuple[StockFlow, ...]  # R9
+    # Labels of the superseded format and what replaced them (R12).
+    superseded: dict[str, str] = field(default_factory=dict)
+    superseded_single_row: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tables(self) -> dict[str, TableForm]:
+        """The official tables by key (二, 三, 四), in section order."""
+        return {s.table.key: s.table for s in self.sections if s.table is not None}
+
+    def section(self, number: str) -> SectionForm:
+        return next(s for s in self.sections if s.number == number)
+
+
 _LABEL_FOLDS = str.maketrans({"(": "（", ")": "）", ",": "、", "，": "、", "．": ".", "：": ":"})
 _LABEL_DROPS = re.compile(r"[\s\"“”'‘’]")
 

@@ -18,8 +18,8 @@ import yaml
 
 from . import sourceyaml
 from ..diagnostics import Finding, InputError, Location, Severity
-from ..figures import TABLE_NAMES
-from ..format import TABLES, CellKey, TableForm, normalize_label
+from ..figures import table_names
+from ..format import CellKey, Format, TableForm, normalize_label
 from ..model import Entry, Number, PreviousYear, Report
 from .tablefile import read_entries, unknown_key
 from ..words import YEAR
@@ -37,7 +37,7 @@ def from_report(report: Report) -> PreviousYear:
     return PreviousYear(report.project_dir, report.meta.year, values, report.meta, locations)
 
 
-def load_figures_file(path: Path, findings: list[Finding]) -> PreviousYear:
+def load_figures_file(path: Path, fmt: Format, findings: list[Finding]) -> PreviousYear:
     root = sourceyaml.compose(path)
     if not isinstance(root, yaml.MappingNode):
         raise InputError("上年数据文件应按“年度”“表二”“表三”“表四”逐项填写", Location(path, 1, 1))
@@ -51,12 +51,12 @@ def load_figures_file(path: Path, findings: list[Finding]) -> PreviousYear:
                 raise InputError("“年度”应为四位数的年份，例如 2023", sourceyaml.location(path, value_node))
             year = number
             continue
-        table_key = TABLE_NAMES.get(normalize_label(key))
+        table_key = table_names(fmt).get(normalize_label(key))
         if table_key is None:
-            findings.append(unknown_key(path, key, key_node, [YEAR, *(f"表{k}" for k in TABLES)], Severity.ERROR))
+            findings.append(unknown_key(path, key, key_node, [YEAR, *(f"表{k}" for k in fmt.tables)], Severity.ERROR))
             continue
-        form = TABLES[table_key]
-        entries = read_entries(form, path, value_node, findings)
+        form = fmt.tables[table_key]
+        entries = read_entries(form, path, value_node, fmt, findings)
         values[table_key] = _known_values(form, entries, findings)
         locations.update({(table_key, cell): entry.location for cell, entry in entries.items()})
     return PreviousYear(path, year, values, None, locations)

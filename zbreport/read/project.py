@@ -32,7 +32,7 @@ from ..words import (
     TEMPLATE,
     YEAR,
 )
-from ..format import FORMAT_NAME, SECTIONS, SectionForm, normalize_label
+from ..format import Format, SectionForm, normalize_label
 from ..model import Block, Heading, Metadata, OfficialTablePlace, Paragraph, PreviousYear, Report, Rounding, Section, Span
 from .markdown import parse_markdown
 from .previous import from_report, load_figures_file
@@ -50,7 +50,7 @@ class LoadedProject:
     findings: list[Finding] = field(default_factory=list)
 
 
-def load_project(project_dir: Path, *, with_previous: bool = True) -> LoadedProject:
+def load_project(project_dir: Path, fmt: Format, *, with_previous: bool = True) -> LoadedProject:
     """Read a project folder. Unreadable input raises InputError; fixable problems become findings.
 
     Placeholders are filled last, once the tables and last year's figures are read.
@@ -60,15 +60,14 @@ def load_project(project_dir: Path, *, with_previous: bool = True) -> LoadedProj
     if not project_dir.is_dir():
         raise InputError("应为项目文件夹，却是一个文件", Location(project_dir))
     findings: list[Finding] = []
-    meta = load_metadata(project_dir / REPORT_FILE, findings)
+    meta = load_metadata(project_dir / REPORT_FILE, fmt, findings)
     tables = {
-        s.table.key: load_table(s.table, project_dir / TABLES_DIR / s.table.file_name, findings)
-        for s in SECTIONS
-        if s.table
+        key: load_table(form, project_dir / TABLES_DIR / form.file_name, fmt, findings)
+        for key, form in fmt.tables.items()
     }
-    sections = tuple(load_section(project_dir, s, findings) for s in SECTIONS)
-    previous = load_previous(project_dir, meta, findings) if with_previous else None
-    report = Report(project_dir, meta, sections, tables, previous)
+    sections = tuple(load_section(project_dir, s, findings) for s in fmt.sections)
+    previous = load_previous(project_dir, meta, fmt, findings) if with_previous else None
+    report = Report(fmt, project_dir, meta, sections, tables, previous)
     scope = scope_of(report)
     report.sections = tuple(replace(s, blocks=fill_blocks(s.blocks, scope, findings)) for s in sections)
     if meta.intro:
@@ -76,7 +75,7 @@ def load_project(project_dir: Path, *, with_previous: bool = True) -> LoadedProj
     return LoadedProject(report, findings)
 
 
-def load_previous(project_dir: Path, meta: Metadata, findings: list[Finding]) -> PreviousYear | None:
+def load_previous(project_dir: Path, meta: Metadata, fmt: Format, findings: list[Finding]) -> PreviousYear | None:
     """Last year's figures, from the project or file report.yaml names under 上年."""
     if not meta.previous_link:
         return None
@@ -87,9 +86,9 @@ def load_previous(project_dir: Path, meta: Metadata, findings: list[Finding]) ->
     if path.is_dir():
         if path == project_dir.resolve():
             raise InputError(f"“{PREVIOUS}”应指向上年的项目，而不是本项目", where)
-        previous = from_report(load_project(path, with_previous=False).report)
+        previous = from_report(load_project(path, fmt, with_previous=False).report)
     else:
-        previous = load_figures_file(path, findings)
+        previous = load_figures_file(path, fmt, findings)
     if previous.year is not None and previous.year != meta.year - 1:
         findings.append(
             Finding(Severity.WARNING, "previous", f"上年数据是{previous.year}年度的，本报告是{meta.year}年度", where)
@@ -100,7 +99,7 @@ def load_previous(project_dir: Path, meta: Metadata, findings: list[Finding]) ->
 # ---------------------------------------------------------------- report.yaml
 
 
-def load_metadata(path: Path, findings: list[Finding]) -> Metadata:
+def load_metadata(path: Path, fmt: Format, findings: list[Finding]) -> Metadata:
     root = sourceyaml.compose(path)
     if not isinstance(root, yaml.MappingNode):
         raise InputError(f"应填写{ISSUER}、{YEAR}等报告信息", Location(path, 1, 1))
@@ -150,7 +149,7 @@ def load_metadata(path: Path, findings: list[Finding]) -> Metadata:
         indent = _indent_of(path, first_line) if block else intro_node.start_mark.column + (1 if intro_node.style else 0)
         intro = tuple(parse_markdown(intro_text, path, first_line, indent))
     else:
-        intro = generated_intro(issuer or "", year, contact)
+        intro = generated_intro(issuer or "", year, contact, fmt)
     return Metadata(issuer or "", year, tuple(contact), intro, date, rounding, previous_link, template_link, locations)
 
 
@@ -196,12 +195,12 @@ def _rounding(path: Path, node: yaml.Node | None, findings: list[Finding]) -> Ro
     return rounding
 
 
-def generated_intro(issuer: str, year: int, contact: list[tuple[str, str]]) -> tuple[Block, ...]:
+def generated_intro(issuer: str, year: int, contact: list[tuple[str, str]], fmt: Format) -> tuple[Block, ...]:
     """The opening paragraph every report carries: legal basis, the six parts, the period, a contact."""
-    parts = "、".join(s.title.split("、", 1)[1] for s in SECTIONS)
+    parts = "、".join(s.title.split("、", 1)[1] for s in fmt.sections)
     text = (
         f"本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开"
-        f"工作年度报告格式》（{FORMAT_NAME}）编制，包括{parts}六个部分。报告中的数据统计期限为"
+        f"工作年度报告格式》（{fmt.name}）编制，包括{parts}六个部分。报告中的数据统计期限为"
         f"{year}年1月1日至{year}年12月31日。"
     )
     if contact:

@@ -14,7 +14,7 @@ import yaml
 
 from . import sourceyaml
 from ..diagnostics import Finding, Location, Severity
-from ..format import SUPERSEDED_2019, SUPERSEDED_2019_SINGLE_ROW, CellForm, CellKey, TableForm, normalize_label
+from ..format import CellForm, CellKey, Format, TableForm, normalize_label
 from ..model import Entry, TableData, compute_totals
 
 @dataclass
@@ -36,7 +36,7 @@ def _label_tree(form: TableForm) -> _LabelNode:
     return root
 
 
-def load_table(form: TableForm, path: Path, findings: list[Finding]) -> TableData:
+def load_table(form: TableForm, path: Path, fmt: Format, findings: list[Finding]) -> TableData:
     """A table file of a project: every input cell is expected."""
     data = TableData(form, path)
     if not path.exists():
@@ -46,7 +46,7 @@ def load_table(form: TableForm, path: Path, findings: list[Finding]) -> TableDat
         data.values = compute_totals(form, data.entries)
         return data
     root = sourceyaml.compose(path)
-    reader = _TableReader(form, path, findings)
+    reader = _TableReader(form, path, fmt, findings)
     if root is None or sourceyaml.is_null(root):
         reader.seen[()] = Location(path, 1, 1)
     else:
@@ -57,19 +57,20 @@ def load_table(form: TableForm, path: Path, findings: list[Finding]) -> TableDat
     return data
 
 
-def read_entries(form: TableForm, path: Path, node: yaml.Node, findings: list[Finding]) -> dict[CellKey, Entry]:
+def read_entries(form: TableForm, path: Path, node: yaml.Node, fmt: Format, findings: list[Finding]) -> dict[CellKey, Entry]:
     """The cells a mapping gives, in the table file's layout, without asking for the rest.
 
     For figures of last year, which may be partial and may give a total without its parts.
     """
-    reader = _TableReader(form, path, findings)
+    reader = _TableReader(form, path, fmt, findings)
     reader.walk(node, _label_tree(form), (), sourceyaml.location(path, node))
     return reader.entries
 
 
 class _TableReader:
-    def __init__(self, form: TableForm, path: Path, findings: list[Finding]) -> None:
+    def __init__(self, form: TableForm, path: Path, fmt: Format, findings: list[Finding]) -> None:
         self.form = form
+        self.fmt = fmt
         self.path = path
         self.findings = findings
         self.entries: dict[tuple[str, str], Entry] = {}
@@ -99,14 +100,14 @@ class _TableReader:
                 self.unknown(key, key_node, expected)
             elif child.cell is not None:
                 self.entry(child.cell, value_node)
-            elif key in SUPERSEDED_2019_SINGLE_ROW and _holds_no_label_of(value_node, child):
-                self.finding(Severity.ERROR, "R12", SUPERSEDED_2019_SINGLE_ROW[key], key_node)
+            elif key in self.fmt.superseded_single_row and _holds_no_label_of(value_node, child):
+                self.finding(Severity.ERROR, "R12", self.fmt.superseded_single_row[key], key_node)
                 self.superseded.add(labels + (child.label,))
             else:
                 self.walk(value_node, child, labels + (child.label,), sourceyaml.location(self.path, key_node))
 
     def unknown(self, key: str, key_node: yaml.Node, expected: _LabelNode) -> None:
-        superseded = SUPERSEDED_2019.get(key) or SUPERSEDED_2019.get(normalize_label(key))
+        superseded = self.fmt.superseded.get(key) or self.fmt.superseded.get(normalize_label(key))
         if superseded:
             self.finding(Severity.ERROR, "R12", f"“{key}”是2019年试行格式的写法：{superseded}", key_node)
             return

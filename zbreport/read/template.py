@@ -20,7 +20,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
 from ..diagnostics import Finding, InputError, Location, Severity
-from ..figures import FigureError, Scope, fill, names_only_scope
+from ..figures import FigureError, Scope, fill
 from ..fonts import missing_fonts
 from .placeholders import PLACEHOLDER
 from ..write import ooxml
@@ -120,10 +120,10 @@ def load_template(path: Path | None = None) -> Template:
 # ---------------------------------------------------------------- findings
 
 
-def template_findings(template: Template, scope: Scope | None = None) -> list[Finding]:
+def template_findings(template: Template, scope: Scope) -> list[Finding]:
     """Missing styles (warnings), misplaced markers and placeholders that cannot be filled (errors).
 
-    Without a scope (no project at hand) placeholders are checked for their names only.
+    Without a project at hand, give `names_only_scope(fmt)`: placeholders are checked for their names only.
     """
     where = Location(template.path)
     findings = [
@@ -140,7 +140,7 @@ def template_findings(template: Template, scope: Scope | None = None) -> list[Fi
             continue
         seen.add(text.placeholder)
         try:
-            fill(text.placeholder, scope or names_only_scope())
+            fill(text.placeholder, scope)
         except FigureError as exc:
             findings.append(
                 Finding(Severity.ERROR, "template", f"模板 {template.name} 的{text.where}中 {text.placeholder}：{exc.message}", where)

@@ -16,7 +16,7 @@ import yaml
 
 from ..read import sourceyaml
 from ..diagnostics import OutputError
-from ..format import CARRY_OVER, SECTIONS, CellKey, TableForm
+from ..format import CellKey, Format, TableForm
 from ..model import Metadata, Number, Report, Rounding, format_number
 from ..read.project import REPORT_FILE, SECTIONS_DIR, TABLES_DIR
 from ..words import CONTACT, CONTACT_KEYS, DATE, DIGITS, INTRO, ISSUER, MODE, PERCENT, PREVIOUS, ROUNDING_WORDS, TEMPLATE, YEAR
@@ -104,9 +104,9 @@ def table_yaml(form: TableForm, values: dict[CellKey, Number] | None = None) -> 
     return "\n".join(lines) + "\n"
 
 
-def new_project(issuer: str, year: int) -> Files:
+def new_project(issuer: str, year: int, fmt: Format) -> Files:
     files = {REPORT_FILE: report_yaml(issuer, year)}
-    for form in SECTIONS:
+    for form in fmt.sections:
         files[f"{SECTIONS_DIR}/{form.file_name}"] = section_text(form.title, form.guidance)
         if form.table:
             files[f"{TABLES_DIR}/{form.table.file_name}"] = table_yaml(form.table)
@@ -135,7 +135,8 @@ def next_year(last: Report, target: Path, issuer: str | None = None, year: int |
             template,
         )
     }
-    for form in SECTIONS:
+    carry_over = last.format.carry_over
+    for form in last.format.sections:
         section = next(s for s in last.sections if s.form is form)
         draft = f"<!-- 草稿：以下是{meta.year}年度报告的正文，请逐段改写为{new_year}年度的情况。 -->\n\n"
         if section.source is not None:
@@ -144,11 +145,11 @@ def next_year(last: Report, target: Path, issuer: str | None = None, year: int |
             files[f"{SECTIONS_DIR}/{form.file_name}"] = section_text(form.title, form.guidance)
         if form.table:
             values: dict[CellKey, Number] = {}
-            if form.table.key == CARRY_OVER.table:
+            if form.table.key == carry_over.table:
                 carried = last.tables[form.table.key].values
                 for cell in form.table.input_cells:
-                    if cell.row == CARRY_OVER.this_row:
-                        values[cell.key] = carried.get((CARRY_OVER.last_row, cell.col)) or 0
+                    if cell.row == carry_over.this_row:
+                        values[cell.key] = carried.get((carry_over.last_row, cell.col)) or 0
             files[f"{TABLES_DIR}/{form.table.file_name}"] = table_yaml(form.table, values)
     return files
 
