@@ -7,14 +7,16 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE, line_of, replace_in
+from zbreport.assemble import assemble
 from zbreport.check.rules import check_report
 from zbreport.format import GB2021
 from zbreport.read.project import load_project
 
 
 def findings_of(project: Path):
+    """What `check` reports: the reader's findings, the rules', and the placeholders' (filled when assembled)."""
     loaded = load_project(project, GB2021)
-    return loaded.findings + check_report(loaded.report)
+    return loaded.findings + check_report(loaded.report) + assemble(loaded.report).findings
 
 
 def only(findings):

@@ -16,6 +16,8 @@ from rich.console import Console
 from .check.rules import check_report, has_errors
 from .diagnostics import Finding, InputError, Location, OutputError, Severity
 from .output import write_atomically
+from .assemble import assemble, fill_template
+from .document import Document
 from .figures import names_only_scope, scope_of
 from .format import GB2021, Format
 from .read.project import LoadedProject, load_project
@@ -94,16 +96,15 @@ ProjectArg = Annotated[
 ]
 
 
-def _load(project: Path) -> tuple[LoadedProject, list[Finding]]:
-    loaded = load_project(project, FORMAT)
-    findings = sorted(loaded.findings + check_report(loaded.report), key=sort_key)
-    return loaded, findings
+def _assembled(loaded: LoadedProject, template: Template | None) -> tuple[Document, list[Finding]]:
+    """The document every writer reads, and every finding: the reader's, the rules', assembly's."""
+    assembled = assemble(loaded.report, template.placeholder_texts() if template is not None else None)
+    findings = loaded.findings + check_report(loaded.report) + assembled.findings
+    if template is not None:
+        from .read.template import template_findings
 
-
-def _template_findings(template: Template, loaded: LoadedProject, findings: list[Finding]) -> list[Finding]:
-    from .read.template import template_findings
-
-    return sorted(findings + template_findings(template, scope_of(loaded.report)), key=sort_key)
+        findings += template_findings(template)
+    return assembled.document, sorted(findings, key=sort_key)
 
 
 def _project_template(loaded: LoadedProject) -> Path | None:
@@ -146,10 +147,10 @@ def build(
     from .write.docx import render_docx  # python-docx is only needed here
     from .read.template import font_findings, load_template
 
-    loaded, findings = _load(project)
+    loaded = load_project(project, FORMAT)
     report = loaded.report
     chosen = load_template(template or _project_template(loaded))
-    findings = _template_findings(chosen, loaded, findings)
+    document, findings = _assembled(loaded, chosen)
     print_findings(err, findings + font_findings(chosen))
     if has_errors(findings) and not force:
         err.print(f"{summary(findings)}请先改正错误；报告未生成。（如需强行生成，请加 --force）")
@@ -157,8 +158,8 @@ def build(
     target = output or project / f"{report.meta.issuer}{report.meta.title}.docx"
     if target.suffix.lower() != ".docx":
         _fail(f"输出文件应以 .docx 结尾：{target}", EXIT_OUTPUT)
-    document = render_docx(report, chosen)
-    write_atomically(target, lambda temp: document.save(str(temp)))
+    docx = render_docx(document, chosen)
+    write_atomically(target, lambda temp: docx.save(str(temp)))
     out.print(f"已生成：{relative(Location(target))}", soft_wrap=True)
 
 
@@ -175,12 +176,14 @@ def check(
     退出码：0 通过，1 有错误，2 无法读取。
     """
     try:
-        loaded, findings = _load(project)
-        template = _project_template(loaded)
-        if template is not None:  # a project's own template is part of what check reads
+        loaded = load_project(project, FORMAT)
+        template_path = _project_template(loaded)
+        template = None
+        if template_path is not None:  # a project's own template is part of what check reads
             from .read.template import load_template
 
-            findings = _template_findings(load_template(template), loaded, findings)
+            template = load_template(template_path)
+        _, findings = _assembled(loaded, template)
     except InputError as exc:
         if format is not OutputFormat.json:
             raise
@@ -224,9 +227,9 @@ def preview(
 
     if table is not None and table.strip("表") not in TABLE_KEYS:
         _fail(f"--table 只能是 二、三 或 四，而不是“{table}”", EXIT_INPUT)
-    loaded, findings = _load(project)
+    document, findings = _assembled(load_project(project, FORMAT), None)
     chosen = [table.strip("表")] if table else None
-    out.print(draw_preview(loaded.report, findings, out.width, chosen))
+    out.print(draw_preview(document, findings, out.width, chosen))
 
 
 @command(app)
@@ -300,7 +303,8 @@ def template_check(
 
     chosen = load_template(file)
     scope = scope_of(load_project(project, FORMAT).report) if project else names_only_scope(FORMAT)
-    findings = template_findings(chosen, scope) + font_findings(chosen)
+    _, unfilled = fill_template(chosen.placeholder_texts(), scope)
+    findings = template_findings(chosen) + unfilled + font_findings(chosen)
     out.print(template_report(chosen, findings))
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 

@@ -9,7 +9,7 @@ unambiguous: 表三·（七）总计·总计, 表三·本年新收·总计, 表�
     占比(a, b[, 1])      a as a percentage of b
 
 Every failure is a FigureError with the offset of the offending name, turned into a finding at
-the placeholder's file:line:column by `fill_blocks`.
+the placeholder's file:line:column when the report is assembled (assemble.py).
 """
 
 from __future__ import annotations
@@ -21,21 +21,8 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Callable, Union
 
-from .diagnostics import Finding, Location, Severity
 from .format import CellForm, CellKey, Format, TableForm, normalize_label
-from .model import (
-    Block,
-    GridTable,
-    Heading,
-    ListBlock,
-    Metadata,
-    Number,
-    Paragraph,
-    Report,
-    Rounding,
-    Span,
-    format_number,
-)
+from .model import Metadata, Number, Report, Rounding, format_number
 from .read.placeholders import (
     OPEN,
     SEPARATOR,
@@ -367,41 +354,3 @@ def _no_cell(form: TableForm, segments: list[str], name: Name) -> FigureError:
     if example is not None:
         return FigureError(f"“{name.text}”没有同时写明行和列，例如 {cell_name(example)}", name.offset)
     return FigureError(f"表{form.key}中没有“{name.text}”这样的单元格", name.offset)
-
-
-# ---------------------------------------------------------------- filling the narrative
-
-
-def fill_blocks(blocks: tuple[Block, ...], scope: Scope, findings: list[Finding]) -> tuple[Block, ...]:
-    """The blocks with every placeholder span filled; a placeholder that cannot be filled is a finding."""
-
-    def spans(items: tuple[Span, ...]) -> tuple[Span, ...]:
-        return tuple(_fill_span(s, scope, findings) for s in items)
-
-    def block(b: Block) -> Block:
-        if isinstance(b, Heading):
-            return replace(b, spans=spans(b.spans))
-        if isinstance(b, Paragraph):
-            return replace(b, spans=spans(b.spans), lead=block(b.lead) if b.lead else None)  # type: ignore[arg-type]
-        if isinstance(b, ListBlock):
-            return replace(b, items=tuple(tuple(block(x) for x in item) for item in b.items))
-        if isinstance(b, GridTable):
-            return replace(b, header=tuple(spans(c) for c in b.header), rows=tuple(tuple(spans(c) for c in r) for r in b.rows))
-        return b
-
-    return tuple(block(b) for b in blocks)
-
-
-def _fill_span(span: Span, scope: Scope, findings: list[Finding]) -> Span:
-    if span.placeholder is None:
-        return span
-    try:
-        return replace(span, text=fill(span.placeholder, scope))
-    except FigureError as exc:
-        if exc.reported:
-            return span  # the table's own finding says what to fix; the build stops on it
-        location = span.location
-        if location is not None and location.column:
-            location = Location(location.path, location.line, location.column + exc.offset)
-        findings.append(Finding(Severity.ERROR, "placeholder", f"{span.placeholder}：{exc.message}", location))
-        return span

@@ -7,6 +7,7 @@ imported report; every value keeps the location it was read from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal, Union
@@ -16,45 +17,147 @@ from .format import CellKey, Format, SectionForm, TableForm
 
 Number = Union[int, Decimal]
 
-# ---------------------------------------------------------------- narrative
+# ---------------------------------------------------------------- narrative: inline nodes
+#
+# A tree, as pandoc's: containers (Strong, Emph, …, Link) hold inline children; leaves are text,
+# code, breaks, images, notes and placeholders. Writers walk it; none of them evaluates it.
 
 
 @dataclass(frozen=True)
-class Span:
-    """A run of text with its emphasis; "\n" alone is a line break.
+class Text:
+    text: str
 
-    A span read from a placeholder keeps its source (`placeholder`, e.g. "{{ 年度 }}") and where
-    it was written; once filled, `text` is the value.
-    """
+
+@dataclass(frozen=True)
+class Code:
+    """Inline code: printed as written, placeholders included."""
 
     text: str
-    bold: bool = False
-    italic: bool = False
-    placeholder: str | None = None
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard break inside a paragraph (two spaces or a backslash at the end of a line, `<br>`)."""
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A `{{ … }}` where it was written; `value` is its text once the report is assembled."""
+
+    source: str  # as written, braces included
     location: Location | None = field(default=None, compare=False)
+    value: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.value if self.value is not None else self.source
+
+
+@dataclass(frozen=True)
+class Container:
+    """An inline node that marks up its children."""
+
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Strong(Container):
+    pass
+
+
+@dataclass(frozen=True)
+class Emph(Container):
+    pass
+
+
+@dataclass(frozen=True)
+class Strikeout(Container):
+    pass
+
+
+@dataclass(frozen=True)
+class Underline(Container):
+    pass
+
+
+@dataclass(frozen=True)
+class Subscript(Container):
+    pass
+
+
+@dataclass(frozen=True)
+class Superscript(Container):
+    pass
+
+
+@dataclass(frozen=True)
+class Link(Container):
+    target: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture in the text. `data` is the file's content, read when the narrative was read."""
+
+    alt: tuple["Inline", ...]
+    source: str  # as written in the Markdown
+    data: bytes | None = field(default=None, repr=False)
+    title: str = ""
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote: its content, placed where it is referenced."""
+
+    blocks: tuple["Block", ...]
+    label: str = ""
+    location: Location | None = field(default=None, compare=False)
+
+
+Inline = Union[Text, Code, LineBreak, Placeholder, Container, Image, Note]
+
+
+def inline_text(nodes: tuple[Inline, ...]) -> str:
+    """What a reader reads of the nodes: text and filled values; no images, no note bodies."""
+    parts: list[str] = []
+    for node in nodes:
+        if isinstance(node, (Text, Code)):
+            parts.append(node.text)
+        elif isinstance(node, Placeholder):
+            parts.append(node.text)
+        elif isinstance(node, LineBreak):
+            parts.append("\n")
+        elif isinstance(node, Container):
+            parts.append(inline_text(node.children))
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- narrative: blocks
 
 
 @dataclass(frozen=True)
 class Heading:
     level: int  # 1 一、 / 2 （一） / 3 1. / 4 （1）
-    spans: tuple[Span, ...]
+    content: tuple[Inline, ...]
     location: Location | None = None
 
     @property
     def text(self) -> str:
-        return "".join(s.text for s in self.spans)
+        return inline_text(self.content)
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    spans: tuple[Span, ...]
+    content: tuple[Inline, ...]
     location: Location | None = None
     lead: Heading | None = None  # a run-in heading: "（一）主动公开方面。一是……"
 
     @property
     def text(self) -> str:
         lead = self.lead.text if self.lead else ""
-        return lead + "".join(s.text for s in self.spans)
+        return lead + inline_text(self.content)
 
 
 @dataclass(frozen=True)
@@ -64,15 +167,41 @@ class ListBlock:
     items: tuple[tuple["Block", ...], ...]
     location: Location | None = None
 
+    @property
+    def text(self) -> str:
+        return "\n".join(block_text(b) for item in self.items for b in item)
+
+
+@dataclass(frozen=True)
+class BlockQuote:
+    blocks: tuple["Block", ...]
+    location: Location | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(block_text(b) for b in self.blocks)
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A fenced or indented block, printed line for line as written."""
+
+    text: str
+    location: Location | None = None
+
 
 @dataclass(frozen=True)
 class GridTable:
     """A simple GFM table written in the narrative."""
 
-    header: tuple[tuple[Span, ...], ...]
-    rows: tuple[tuple[tuple[Span, ...], ...], ...]
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
     aligns: tuple[Literal["left", "center", "right", ""], ...]
     location: Location | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join("\t".join(inline_text(c) for c in row) for row in (self.header, *self.rows))
 
 
 @dataclass(frozen=True)
@@ -87,7 +216,12 @@ class OfficialTablePlace:
     location: Location | None = None
 
 
-Block = Union[Heading, Paragraph, ListBlock, GridTable, PageBreak, OfficialTablePlace]
+Block = Union[Heading, Paragraph, ListBlock, BlockQuote, CodeBlock, GridTable, PageBreak, OfficialTablePlace]
+
+
+def block_text(block: object) -> str:
+    return getattr(block, "text", "")
+
 
 # ---------------------------------------------------------------- numbers
 
@@ -175,12 +309,13 @@ class Metadata:
     issuer: str  # 机关全称
     year: int
     contact: tuple[tuple[str, str], ...] = ()  # (label, value) in print order: 地址, 邮编, …
-    intro: tuple[Block, ...] | None = None  # replaces the generated 导语 when given
+    intro: tuple[Block, ...] | None = None  # the 导语 as written; None: assemble generates it
     date: str | None = None  # 成文日期, as printed: 2025年1月20日
     rounding: Rounding = Rounding()
     previous_link: str | None = None  # 上年: last year's project folder or figures file, as written
     template_link: str | None = None  # 模板: the agency's Word template, as written
     locations: dict[str, Location] = field(default_factory=dict, compare=False)
+    date_value: date | None = None  # 成文日期 as a date
 
     @property
     def title(self) -> str:
@@ -219,3 +354,12 @@ class Report:
     sections: tuple[Section, ...]
     tables: dict[str, TableData]
     previous: PreviousYear | None = None
+
+
+@dataclass(frozen=True)
+class TemplatePlaceholders:
+    """The placeholders a Word template holds, for messages that say where a person finds them."""
+
+    name: str  # the template's file name, or "zbreport 默认模板"
+    path: Path
+    found: tuple[tuple[str, str], ...] = ()  # (placeholder as written, 页眉 / 页脚 / 正文 / 正文表格)

@@ -1,38 +1,85 @@
-"""Reading the narrative: Markdown (through markdown-it-py) into the model's blocks.
+"""Reading the narrative: Markdown (markdown-it-py, with footnotes, strikethrough and tables) into
+the model's blocks and inline nodes.
 
 Heading levels map to the report's levels: `#` 一、, `##` （一）, `###` 1., `####` （1）.
 A heading of level 2 or deeper that ends like a sentence (。 or ：) runs into the paragraph
 after it, as Chinese reports write "（一）主动公开方面。一是……".
 Two HTML comments are directives: `<!-- 分页 -->` breaks the page, `<!-- 表格 -->` places the
-section's official table. `{{ … }}` is a placeholder (see placeholders.py): it becomes a span
-of its own, with the line and column it was written at, filled in once the tables are read.
+section's official table. `{{ … }}` is a placeholder (see placeholders.py): a node of its own,
+with the line and column it was written at, filled when the report is assembled.
+What the model cannot represent (raw HTML beyond <br>, <u>, <sub>, <sup>; a thematic break) is
+a warning at its line, never dropped in silence.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
-from ..diagnostics import Location
-from ..model import Block, GridTable, Heading, ListBlock, OfficialTablePlace, PageBreak, Paragraph, Span
+from ..diagnostics import Finding, Location, Severity
+from ..model import (
+    Block,
+    BlockQuote,
+    Code,
+    CodeBlock,
+    Container,
+    Emph,
+    GridTable,
+    Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Note,
+    OfficialTablePlace,
+    PageBreak,
+    Paragraph,
+    Placeholder,
+    Strikeout,
+    Strong,
+    Subscript,
+    Superscript,
+    Text,
+    Underline,
+)
 from .placeholders import OPEN, PLACEHOLDER
 
-_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
-_DIRECTIVE = re.compile(r"^\s*<!--\s*(.*?)\s*-->\s*$", re.S)
+_PARSER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(footnote_plugin)
+_COMMENT = re.compile(r"^\s*<!--(.*?)-->\s*$", re.S)
 PAGE_BREAK_WORDS = {"分页", "pagebreak"}
 TABLE_PLACE_WORDS = {"表格", "table"}
 RUN_IN_ENDINGS = ("。", "：", ":")
+# Inline HTML the model has a node for; any other tag is reported.
+_HTML_CONTAINERS = {"u": Underline, "ins": Underline, "sub": Subscript, "sup": Superscript, "s": Strikeout, "del": Strikeout}
+_HTML_TAG = re.compile(r"^<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)\s*>$", re.S)
+_MARK_OPEN = {"strong_open": Strong, "em_open": Emph, "s_open": Strikeout}
+_MARK_CLOSE = {"strong_close", "em_close", "s_close"}
+_IMAGE_TYPES = {b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif", b"BM": "bmp", b"II*\x00": "tiff", b"MM\x00*": "tiff"}
+_UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
+_SOFT = object()  # a source line break, resolved once the neighbouring text is known
 
 
-def parse_markdown(text: str, path: Path | None = None, first_line: int = 1, indent: int = 0) -> list[Block]:
+def parse_markdown(
+    text: str,
+    path: Path | None = None,
+    first_line: int = 1,
+    indent: int = 0,
+    findings: list[Finding] | None = None,
+) -> list[Block]:
     """Blocks of a Markdown text; `first_line` is where the text starts in its file, and `indent`
-    how far its lines are indented there (a YAML block scalar's)."""
-    tokens = _PARSER.parse(text)
-    reader = _BlockReader(tokens, path, first_line, _PlaceholderFinder(text, path, first_line, indent))
-    return join_run_in_headings(reader.blocks(len(tokens)))
+    how far its lines are indented there (a YAML block scalar's). Images are read relative to
+    `path`'s folder. Problems are appended to `findings`."""
+    env: dict = {}
+    tokens = _PARSER.parse(text, env)
+    reader = _Reader(tokens, path, first_line, _PlaceholderFinder(text, path, first_line, indent), findings)
+    return join_run_in_headings(reader.document())
 
 
 def join_run_in_headings(blocks: list[Block]) -> list[Block]:
@@ -46,29 +93,67 @@ def join_run_in_headings(blocks: list[Block]) -> list[Block]:
             and previous.level >= 2
             and previous.text.rstrip().endswith(RUN_IN_ENDINGS)
         ):
-            out[-1] = Paragraph(block.spans, previous.location, lead=previous)
+            out[-1] = Paragraph(block.content, previous.location, lead=previous)
         else:
             out.append(block)
     return out
 
 
-class _BlockReader:
-    def __init__(self, tokens: list[Token], path: Path | None, first_line: int, finder: "_PlaceholderFinder") -> None:
+class _Reader:
+    def __init__(
+        self,
+        tokens: list[Token],
+        path: Path | None,
+        first_line: int,
+        finder: "_PlaceholderFinder",
+        findings: list[Finding] | None,
+    ) -> None:
         self.tokens = tokens
         self.pos = 0
         self.path = path
         self.first_line = first_line
         self.finder = finder
+        self.findings = findings if findings is not None else []
+        self.notes: dict[int, tuple[Block, ...]] = {}
+        self.note_labels: dict[int, str] = {}
 
-    def spans(self, inline: Token, block: Token) -> tuple[Span, ...]:
-        line = block.map[0] + self.first_line if block.map else self.first_line
-        return inline_spans(inline, lambda raw: self.finder.locate(raw, line))
+    # ------------------------------------------------------------ findings and places
 
-    def location(self, token: Token) -> Location | None:
+    def location(self, token: Token | None, line_offset: int = 0) -> Location | None:
         if self.path is None:
             return None
-        line = token.map[0] + self.first_line if token.map else 0
+        line = token.map[0] + self.first_line + line_offset if token is not None and token.map else 0
         return Location(self.path, line, 1 if line else 0)
+
+    def warn(self, message: str, where: Location | None, rule: str = "markdown") -> None:
+        self.findings.append(Finding(Severity.WARNING, rule, message, where or (Location(self.path) if self.path else None)))
+
+    def error(self, message: str, where: Location | None, rule: str = "markdown") -> None:
+        self.findings.append(Finding(Severity.ERROR, rule, message, where or (Location(self.path) if self.path else None)))
+
+    # ------------------------------------------------------------ blocks
+
+    def document(self) -> list[Block]:
+        """The text's blocks; footnote definitions (at the end of the token stream) are read first."""
+        end = next((i for i, t in enumerate(self.tokens) if t.type == "footnote_block_open"), len(self.tokens))
+        if end < len(self.tokens):
+            self.pos = end + 1
+            self.read_notes()
+        self.pos = 0
+        return self.blocks(end)
+
+    def read_notes(self) -> None:
+        while self.pos < len(self.tokens) and self.tokens[self.pos].type != "footnote_block_close":
+            token = self.tokens[self.pos]
+            if token.type == "footnote_open":
+                close = self.close_index(self.pos)
+                self.pos += 1
+                number = int(token.meta.get("id", len(self.notes)))
+                self.notes[number] = tuple(self.blocks(close))
+                self.note_labels[number] = str(token.meta.get("label") or number + 1)
+                self.pos = close + 1
+            else:
+                self.pos += 1
 
     def blocks(self, end: int) -> list[Block]:
         """Blocks from the current token up to token index `end` (exclusive)."""
@@ -93,40 +178,56 @@ class _BlockReader:
         kind = token.type
         if kind == "heading_open":
             inline = self.tokens[self.pos + 1]
-            self.pos += 3
+            self.pos = self.close_index(self.pos) + 1
+            if token.markup in ("=", "-"):
+                self.warn(
+                    "这一行下面的“---”或“===”使它成为标题；如果只想写一段文字，请删去下一行的“---”，"
+                    "或在两行之间空一行；标题请用 # 开头",
+                    self.location(token),
+                    "setext-heading",
+                )
             level = min(int(token.tag[1]), 4)
-            return Heading(level, self.spans(inline, token), self.location(token))
+            return Heading(level, self.inlines(inline, token), self.location(token))
         if kind == "paragraph_open":
             inline = self.tokens[self.pos + 1]
-            self.pos += 3
-            return Paragraph(self.spans(inline, token), self.location(token))
+            self.pos = self.close_index(self.pos) + 1
+            return Paragraph(self.inlines(inline, token), self.location(token))
         if kind in ("bullet_list_open", "ordered_list_open"):
             return self.list_block()
+        if kind == "blockquote_open":
+            end = self.close_index(self.pos)
+            self.pos += 1
+            inner = tuple(self.blocks(end))
+            self.pos = end + 1
+            return BlockQuote(inner, self.location(token))
         if kind == "table_open":
             return self.table()
         if kind == "html_block":
             self.pos += 1
-            return self.directive(token)
+            return self.html_block(token)
         if kind == "hr":
             self.pos += 1
+            self.warn("分隔线（---、***）在正式文件中不显示，已忽略；如需分页，请写 <!-- 分页 -->", self.location(token), "markdown")
             return None
         if kind in ("fence", "code_block"):
             self.pos += 1
-            lines = token.content.rstrip("\n").split("\n")
-            return Paragraph(tuple(Span(t) for t in _with_breaks(lines)), self.location(token))
-        # blockquote and anything else: keep the content, drop the container
-        self.pos += 1
+            return CodeBlock(token.content.rstrip("\n"), self.location(token))
+        self.pos += 1  # closing tokens, footnote anchors
         return None
 
-    def directive(self, token: Token) -> Block | None:
-        match = _DIRECTIVE.match(token.content)
-        if not match:
+    def html_block(self, token: Token) -> Block | None:
+        comment = _COMMENT.match(token.content)
+        if comment:
+            word = comment.group(1).strip().lower()
+            if word in PAGE_BREAK_WORDS:
+                return PageBreak(self.location(token))
+            if word in TABLE_PLACE_WORDS:
+                return OfficialTablePlace(self.location(token))
+            return None  # a comment is the clerk's note to self
+        if re.fullmatch(r"\s*<br\s*/?>\s*", token.content, re.I):
             return None
-        word = match.group(1).lower()
-        if word in PAGE_BREAK_WORDS:
-            return PageBreak(self.location(token))
-        if word in TABLE_PLACE_WORDS:
-            return OfficialTablePlace(self.location(token))
+        first = token.content.strip().split("\n", 1)[0][:40]
+        self.warn(f"无法在报告中表示的 HTML 块“{first}”，已忽略；请改用 Markdown 书写", self.location(token), "html")
         return None
 
     def list_block(self) -> ListBlock:
@@ -149,10 +250,10 @@ class _BlockReader:
     def table(self) -> GridTable:
         open_token = self.tokens[self.pos]
         end = self.close_index(self.pos)
-        header: list[tuple[Span, ...]] = []
-        rows: list[tuple[tuple[Span, ...], ...]] = []
+        header: list[tuple[Inline, ...]] = []
+        rows: list[tuple[tuple[Inline, ...], ...]] = []
         aligns: list[str] = []
-        row: list[tuple[Span, ...]] = []
+        row: list[tuple[Inline, ...]] = []
         in_head = False
         for token in self.tokens[self.pos : end + 1]:
             if token.type == "thead_open":
@@ -165,7 +266,7 @@ class _BlockReader:
                 style = str(token.attrGet("style") or "")
                 aligns.append(style.replace("text-align:", "").strip())
             elif token.type == "inline":
-                row.append(self.spans(token, open_token))
+                row.append(self.inlines(token, token))
             elif token.type == "tr_close":
                 if in_head:
                     header = row
@@ -173,6 +274,139 @@ class _BlockReader:
                     rows.append(tuple(row))
         self.pos = end + 1
         return GridTable(tuple(header), tuple(rows), tuple(aligns), self.location(open_token))  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------ inline
+
+    def inlines(self, inline: Token, block: Token) -> tuple[Inline, ...]:
+        line = block.map[0] + self.first_line if block.map else self.first_line
+        nodes = _merge_text(_resolve_soft_breaks(self.inline_tree(inline.children or [], block, line)))
+        for node in nodes:
+            for label in _UNDEFINED_NOTE.findall(node.text) if isinstance(node, Text) else ():
+                self.warn(f"脚注“[^{label}]”没有定义：请在文件末尾写“[^{label}]: 脚注内容”", self.location(block), "footnote")
+        return nodes
+
+    def inline_tree(self, children: list[Token], block: Token, line: int) -> list:
+        """The inline tokens as a tree: containers opened and closed by their tokens."""
+        root: list = []
+        stack: list[tuple[type, list, dict, str]] = []  # (node type, children, extra fields, closing tag)
+        current = root
+
+        def open_(kind: type, extra: dict | None = None, closer: str = "") -> None:
+            nonlocal current
+            stack.append((kind, current, extra or {}, closer))
+            current = []
+
+        def close(closer: str = "") -> bool:
+            nonlocal current
+            if not stack or stack[-1][3] != closer:
+                return False
+            kind, parent, extra, _ = stack.pop()
+            parent.append(kind(tuple(current), **extra))
+            current = parent
+            return True
+
+        for child in children:
+            kind = child.type
+            if kind == "text":
+                current.extend(self.text_nodes(child.content, line))
+            elif kind == "code_inline":
+                current.append(Code(child.content))
+            elif kind in _MARK_OPEN:
+                open_(_MARK_OPEN[kind], closer=kind.replace("_open", ""))
+            elif kind in _MARK_CLOSE:
+                close(kind.replace("_close", ""))
+            elif kind == "link_open":
+                open_(Link, {"target": str(child.attrGet("href") or ""), "title": str(child.attrGet("title") or "")}, "link")
+            elif kind == "link_close":
+                close("link")
+            elif kind == "softbreak":
+                current.append(_SOFT)
+            elif kind == "hardbreak":
+                current.append(LineBreak())
+            elif kind == "image":
+                current.append(self.image(child, block, line))
+            elif kind == "footnote_ref":
+                number = int(child.meta.get("id", -1))
+                if number in self.notes:
+                    current.append(Note(self.notes[number], self.note_labels.get(number, ""), self.location(block)))
+            elif kind == "html_inline":
+                self.html_inline(child.content, block, open_, close, current)
+        while stack:  # an unclosed <u> or the like: keep what it holds
+            kind, parent, extra, _ = stack.pop()
+            parent.append(kind(tuple(current), **extra))
+            current = parent
+        return root
+
+    def html_inline(self, html: str, block: Token, open_, close, current: list) -> None:
+        tag = _HTML_TAG.match(html.strip())
+        if html.strip().startswith("<!--"):
+            return  # an inline comment
+        if tag:
+            closing, name, self_closing = tag.group(1) == "/", tag.group(2).lower(), tag.group(3) == "/"
+            if name == "br":
+                current.append(LineBreak())
+                return
+            if name in _HTML_CONTAINERS and not self_closing:
+                if closing:
+                    if close(name):
+                        return
+                else:
+                    open_(_HTML_CONTAINERS[name], closer=name)
+                    return
+        self.warn(f"无法在报告中表示的 HTML 标记“{html.strip()[:40]}”，已忽略", self.location(block), "html")
+
+    def text_nodes(self, text: str, line: int) -> list[Inline]:
+        """A text run split around its `{{ … }}`; an unclosed `{{` becomes a placeholder that fails to fill."""
+        out: list[Inline] = []
+        pos = 0
+        for match in PLACEHOLDER.finditer(text):
+            if match.start() > pos:
+                out.append(Text(text[pos : match.start()]))
+            out.append(Placeholder(match.group(0), self.finder.locate(match.group(0), line)))
+            pos = match.end()
+        rest = text[pos:]
+        if OPEN in rest:
+            start = rest.index(OPEN)
+            if start:
+                out.append(Text(rest[:start]))
+            out.append(Placeholder(rest[start:], self.finder.locate(rest[start:], line)))
+        elif rest:
+            out.append(Text(rest))
+        return out
+
+    def image(self, token: Token, block: Token, line: int) -> Image:
+        alt = tuple(_merge_text(self.inline_tree(token.children or [], block, line)))
+        source = unquote(str(token.attrGet("src") or ""))  # markdown-it percent-encodes it
+        title = str(token.attrGet("title") or "")
+        where = self.location(block)
+        data = self.image_data(source, where)
+        return Image(alt, source, data, title, where)
+
+    def image_data(self, source: str, where: Location | None) -> bytes | None:
+        """The picture file's bytes, relative to the Markdown file; a missing or unknown file is an error."""
+        if self.path is None:
+            return None
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source):
+            self.warn(f"图片“{source}”是网络地址，报告中只能插入本地图片文件", where, "image")
+            return None
+        file = self.path.parent / source
+        try:
+            if not file.is_file():
+                self.error(f"找不到图片文件“{source}”（相对于 {self.path.name} 所在的文件夹）", where, "image")
+                return None
+            data = file.read_bytes()
+        except OSError as exc:
+            self.error(f"无法读取图片文件“{source}”：{exc.strerror or exc}", where, "image")
+            return None
+        if not any(data.startswith(magic) for magic in _IMAGE_TYPES):
+            self.error(f"“{source}”不是可插入的图片（支持 PNG、JPEG、GIF、BMP、TIFF）", where, "image")
+            return None
+        return data
+
+
+def image_type(data: bytes) -> str:
+    """png, jpeg, gif, bmp or tiff, from the file's first bytes."""
+    return next(kind for magic, kind in _IMAGE_TYPES.items() if data.startswith(magic))
 
 
 class _PlaceholderFinder:
@@ -200,93 +434,57 @@ class _PlaceholderFinder:
         return Location(self.path, from_line, 1)
 
 
-def inline_spans(inline: Token, locate=lambda raw: None) -> tuple[Span, ...]:
-    """Text runs of an inline token, with bold and italic; soft line breaks vanish between CJK text."""
-    spans: list[Span] = []
-    bold = italic = 0
-    for child in inline.children or []:
-        kind = child.type
-        if kind == "text":
-            spans.extend(_with_placeholders(child.content, bold > 0, italic > 0, locate))
-        elif kind == "code_inline":  # code is printed as written, placeholders included
-            spans.append(Span(child.content, bold > 0, italic > 0))
-        elif kind == "strong_open":
-            bold += 1
-        elif kind == "strong_close":
-            bold -= 1
-        elif kind == "em_open":
-            italic += 1
-        elif kind == "em_close":
-            italic -= 1
-        elif kind == "softbreak":
-            spans.append(Span("\x00soft", bold > 0, italic > 0))
-        elif kind == "hardbreak":
-            spans.append(Span("\n"))
-        elif kind == "image":
-            spans.append(Span(child.content or "", bold > 0, italic > 0))
-        elif kind == "html_inline" and re.fullmatch(r"<br\s*/?>", child.content.strip(), re.I):
-            spans.append(Span("\n"))
-    return _merge(_resolve_soft_breaks(spans))
+# ---------------------------------------------------------------- soft breaks and text runs
 
 
-def _with_placeholders(text: str, bold: bool, italic: bool, locate) -> list[Span]:
-    """A text run split around its `{{ … }}`; an unclosed `{{` becomes a placeholder that fails to parse."""
-    out: list[Span] = []
-    pos = 0
-    for match in PLACEHOLDER.finditer(text):
-        out.append(Span(text[pos : match.start()], bold, italic))
-        out.append(Span(match.group(0), bold, italic, match.group(0), locate(match.group(0))))
-        pos = match.end()
-    rest = text[pos:]
-    if OPEN in rest:
-        start = rest.index(OPEN)
-        out.append(Span(rest[:start], bold, italic))
-        out.append(Span(rest[start:], bold, italic, rest[start:], locate(rest[start:])))
-    else:
-        out.append(Span(rest, bold, italic))
-    return [s for s in out if s.text]
-
-
-def _resolve_soft_breaks(spans: list[Span]) -> list[Span]:
-    """A source line break is a space between Latin words and nothing between Chinese characters."""
-    out: list[Span] = []
-    for i, span in enumerate(spans):
-        if span.text != "\x00soft":
-            out.append(span)
-            continue
-        before = next((s.text[-1] for s in reversed(out) if s.text and s.text != "\n"), "")
-        after = next((s.text[0] for s in spans[i + 1 :] if s.text and s.text != "\x00soft"), "")
-        space = " " if before.isascii() and after.isascii() and before and after else ""
-        if space:
-            out.append(Span(space, span.bold, span.italic))
-    return out
-
-
-def _merge(spans: list[Span]) -> tuple[Span, ...]:
-    """Adjacent runs with the same emphasis joined, so the document has fewer, whole runs."""
-    out: list[Span] = []
-    for span in spans:
-        if not span.text:
-            continue
-        last = out[-1] if out else None
-        if (
-            last
-            and last.text != "\n"
-            and span.text != "\n"
-            and last.placeholder is None
-            and span.placeholder is None
-            and (last.bold, last.italic) == (span.bold, span.italic)
-        ):
-            out[-1] = Span(last.text + span.text, last.bold, last.italic)
+def _edge_char(nodes: list, last: bool) -> str:
+    """The first (or last) character a reader sees in these nodes; "" if none."""
+    for node in reversed(nodes) if last else nodes:
+        if isinstance(node, (Text, Code)):
+            text = node.text
+        elif isinstance(node, Placeholder):
+            text = "x"  # a figure or a name: treat as Latin, a space stays if Latin text is around it
+        elif isinstance(node, Container):
+            text = _edge_char(list(node.children), last)
         else:
-            out.append(span)
-    return tuple(out)
+            continue
+        if text:
+            return text[-1] if last else text[0]
+    return ""
 
 
-def _with_breaks(lines: list[str]) -> list[str]:
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        if i:
-            out.append("\n")
-        out.append(line)
+def _resolve_soft_breaks(nodes: list, before: str = "", after: str = "") -> list:
+    """A source line break is a space between Latin words and nothing between Chinese characters."""
+    out: list = []
+    for i, node in enumerate(nodes):
+        if node is _SOFT:
+            left = _edge_char(out, last=True) or before
+            right = _edge_char([n for n in nodes[i + 1 :] if n is not _SOFT], last=False) or after
+            if left and right and left.isascii() and right.isascii():
+                out.append(Text(" "))
+        elif isinstance(node, Container):
+            left = _edge_char(out, last=True) or before
+            right = _edge_char([n for n in nodes[i + 1 :] if n is not _SOFT], last=False) or after
+            children = _resolve_soft_breaks(list(node.children), left, right)
+            out.append(_rebuilt(node, children))
+        else:
+            out.append(node)
     return out
+
+
+def _rebuilt(node: Container, children: list) -> Container:
+    return replace(node, children=tuple(_merge_text(children)))
+
+
+def _merge_text(nodes: list) -> tuple[Inline, ...]:
+    """Adjacent text joined, empty text dropped, so the document has fewer, whole runs."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            if not node.text:
+                continue
+            if out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + node.text)
+                continue
+        out.append(node)
+    return tuple(out)

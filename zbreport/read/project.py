@@ -8,6 +8,7 @@ A project folder holds:
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,7 +17,6 @@ import yaml
 
 from . import sourceyaml
 from ..diagnostics import Finding, InputError, Location, Severity
-from ..figures import fill_blocks, scope_of
 from ..words import (
     CONTACT,
     CONTACT_KEYS,
@@ -33,7 +33,7 @@ from ..words import (
     YEAR,
 )
 from ..format import Format, SectionForm, normalize_label
-from ..model import Block, Heading, Metadata, OfficialTablePlace, Paragraph, PreviousYear, Report, Rounding, Section, Span
+from ..model import Block, Heading, Metadata, OfficialTablePlace, PreviousYear, Report, Rounding, Section
 from .markdown import parse_markdown
 from .previous import from_report, load_figures_file
 from .tablefile import load_table, unknown_key
@@ -53,7 +53,7 @@ class LoadedProject:
 def load_project(project_dir: Path, fmt: Format, *, with_previous: bool = True) -> LoadedProject:
     """Read a project folder. Unreadable input raises InputError; fixable problems become findings.
 
-    Placeholders are filled last, once the tables and last year's figures are read.
+    Placeholders are read, not filled: `assemble` fills them once the whole report is known.
     """
     if not project_dir.exists():
         raise InputError("找不到项目文件夹", Location(project_dir))
@@ -68,10 +68,6 @@ def load_project(project_dir: Path, fmt: Format, *, with_previous: bool = True) 
     sections = tuple(load_section(project_dir, s, findings) for s in fmt.sections)
     previous = load_previous(project_dir, meta, fmt, findings) if with_previous else None
     report = Report(fmt, project_dir, meta, sections, tables, previous)
-    scope = scope_of(report)
-    report.sections = tuple(replace(s, blocks=fill_blocks(s.blocks, scope, findings)) for s in sections)
-    if meta.intro:
-        report.meta = replace(meta, intro=fill_blocks(meta.intro, scope, findings))
     return LoadedProject(report, findings)
 
 
@@ -147,10 +143,12 @@ def load_metadata(path: Path, fmt: Format, findings: list[Finding]) -> Metadata:
         # A block scalar's text starts on the line after its key, indented; a flow scalar where it stands.
         first_line = intro_node.start_mark.line + 1 + (1 if block else 0)
         indent = _indent_of(path, first_line) if block else intro_node.start_mark.column + (1 if intro_node.style else 0)
-        intro = tuple(parse_markdown(intro_text, path, first_line, indent))
+        intro: tuple[Block, ...] | None = tuple(parse_markdown(intro_text, path, first_line, indent, findings))
     else:
-        intro = generated_intro(issuer or "", year, contact, fmt)
-    return Metadata(issuer or "", year, tuple(contact), intro, date, rounding, previous_link, template_link, locations)
+        intro = None  # assemble writes the usual one
+    return Metadata(
+        issuer or "", year, tuple(contact), intro, date and _printed(date), rounding, previous_link, template_link, locations, date
+    )
 
 
 def _indent_of(path: Path, line: int) -> int:
@@ -162,15 +160,23 @@ def _indent_of(path: Path, line: int) -> int:
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
 
-def _date(path: Path, node: yaml.Node | None) -> str | None:
-    """成文日期 as printed on official documents: 2025年1月20日 (YAML may read 2025-01-20 as a date)."""
+def _printed(day: datetime.date) -> str:
+    """A date as official documents print it: 2025年1月20日, no leading zeros."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _date(path: Path, node: yaml.Node | None) -> datetime.date | None:
+    """成文日期 (YAML may read 2025-01-20 as a date; 2025年1月20日 is accepted too)."""
     if node is None or sourceyaml.is_null(node):
         return None
     match = _DATE.match(str(node.value)) if isinstance(node, yaml.ScalarNode) else None
     if not match or not (1 <= int(match.group(2)) <= 12 and 1 <= int(match.group(3)) <= 31):
         raise InputError(f"“{DATE}”应为日期，例如 2025-01-20 或 2025年1月20日", sourceyaml.location(path, node))
     year, month, day = (int(g) for g in match.groups())
-    return f"{year}年{month}月{day}日"
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise InputError(f"“{DATE}”不是真实的日期：{year}年{month}月{day}日", sourceyaml.location(path, node)) from None
 
 
 def _rounding(path: Path, node: yaml.Node | None, findings: list[Finding]) -> Rounding:
@@ -195,20 +201,6 @@ def _rounding(path: Path, node: yaml.Node | None, findings: list[Finding]) -> Ro
     return rounding
 
 
-def generated_intro(issuer: str, year: int, contact: list[tuple[str, str]], fmt: Format) -> tuple[Block, ...]:
-    """The opening paragraph every report carries: legal basis, the six parts, the period, a contact."""
-    parts = "、".join(s.title.split("、", 1)[1] for s in fmt.sections)
-    text = (
-        f"本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开"
-        f"工作年度报告格式》（{fmt.name}）编制，包括{parts}六个部分。报告中的数据统计期限为"
-        f"{year}年1月1日至{year}年12月31日。"
-    )
-    if contact:
-        details = "；".join(f"{label}：{value}" for label, value in contact)
-        text += f"对本报告如有疑问，请与{issuer}联系（{details}）。"
-    return (Paragraph((Span(text),)),)
-
-
 def _text(path: Path, values: dict[str, yaml.Node], key: str, *, required: bool) -> str | None:
     node = values.get(key)
     if node is None or sourceyaml.is_null(node):
@@ -231,7 +223,7 @@ def load_section(project_dir: Path, form: SectionForm, findings: list[Finding]) 
                 Finding(Severity.ERROR, "missing-section", f"缺少“{form.title}”的正文文件", Location(path))
             )
         return Section(form, (), None)
-    blocks = parse_markdown(sourceyaml.read_text(path), path)
+    blocks = parse_markdown(sourceyaml.read_text(path), path, findings=findings)
     blocks = _drop_own_title(form, blocks, findings)
     if form.table is None:
         for block in blocks:

@@ -20,8 +20,8 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
 from ..diagnostics import Finding, InputError, Location, Severity
-from ..figures import FigureError, Scope, fill
 from ..fonts import missing_fonts
+from ..model import TemplatePlaceholders
 from .placeholders import PLACEHOLDER
 from ..write import ooxml
 from ..write.docx import MARKER, REQUIRED_STYLES
@@ -50,6 +50,10 @@ class Template:
     @property
     def name(self) -> str:
         return "zbreport 默认模板" if self.is_default else self.path.name
+
+    def placeholder_texts(self) -> TemplatePlaceholders:
+        """What `assemble` fills: each placeholder with where in the template it stands."""
+        return TemplatePlaceholders(self.name, self.path, tuple((t.placeholder, t.where) for t in self.placeholders))
 
 
 def default_template() -> Path:
@@ -120,11 +124,8 @@ def load_template(path: Path | None = None) -> Template:
 # ---------------------------------------------------------------- findings
 
 
-def template_findings(template: Template, scope: Scope) -> list[Finding]:
-    """Missing styles (warnings), misplaced markers and placeholders that cannot be filled (errors).
-
-    Without a project at hand, give `names_only_scope(fmt)`: placeholders are checked for their names only.
-    """
+def template_findings(template: Template) -> list[Finding]:
+    """Missing styles (warnings) and misplaced markers (errors); `assemble` reports the placeholders."""
     where = Location(template.path)
     findings = [
         Finding(Severity.WARNING, "template-style", f"模板 {template.name} 缺少样式“{name}”，使用 zbreport 默认模板中的样式", where)
@@ -134,17 +135,6 @@ def template_findings(template: Template, scope: Scope) -> list[Finding]:
         findings.append(
             Finding(Severity.ERROR, "template", f"模板 {template.name} 的{place}中有 {{{{ body }}}}：正文标记只能单独成段，放在正文中，且只能有一个", where)
         )
-    seen: set[str] = set()
-    for text in template.placeholders:
-        if text.placeholder in seen:
-            continue
-        seen.add(text.placeholder)
-        try:
-            fill(text.placeholder, scope)
-        except FigureError as exc:
-            findings.append(
-                Finding(Severity.ERROR, "template", f"模板 {template.name} 的{text.where}中 {text.placeholder}：{exc.message}", where)
-            )
     return findings
 
 

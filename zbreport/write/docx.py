@@ -1,35 +1,48 @@
-"""The Word writer: a Report model into a python-docx Document, inside a template.
+"""The Word writer: the assembled Document into a python-docx document, inside a template.
 
-Everything is written with the template's named styles, so editors can restyle the
-report in Word; raw XML lives in `ooxml.py`.
+Everything is written with the template's named styles, so editors can restyle the report in
+Word; raw XML lives in `ooxml.py`. The writer reads the Document alone: it evaluates nothing.
 """
 
 from __future__ import annotations
 
+import io
 import re
-
 from typing import TYPE_CHECKING
 
-from docx.document import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
-from docx.shared import Twips
+from docx.shared import Mm, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
 
-from ..figures import FigureError, Scope, fill, scope_of
+from ..document import Document, DocumentBlock, DocumentSection, OfficialTable
 from ..model import (
-    Block,
+    BlockQuote,
+    Code,
+    CodeBlock,
+    Container,
+    Emph,
     GridTable,
     Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
     ListBlock,
-    OfficialTablePlace,
+    Note,
     PageBreak,
     Paragraph,
-    Report,
-    Section,
-    Span,
-    TableData,
+    Placeholder,
+    Strikeout,
+    Strong,
+    Subscript,
+    Superscript,
+    Text,
+    Underline,
+    inline_text,
 )
 from ..read.placeholders import PLACEHOLDER
 from . import ooxml
@@ -66,21 +79,21 @@ _LIST_INDENT_TWIPS = 640  # two characters of 3号 text a nesting level
 DESIGN_WIDTH_MM = 156.0
 
 
-def render_docx(report: Report, template: Template) -> Document:
+def render_docx(document: Document, template: Template) -> DocxDocument:
     """The report inside the template: at its `{{ body }}` marker, or after its content.
 
     The template's own placeholders are filled first, so nothing the report says is read as one.
     """
-    document = template.document
+    docx = template.document
     if template.missing_styles and template.fallback is not None:
-        ooxml.copy_styles(template.fallback, document, list(template.missing_styles))
-    _fill_template_text(document, scope_of(report))
-    body = document.element.body
+        ooxml.copy_styles(template.fallback, docx, list(template.missing_styles))
+    _fill_template_text(docx, document.template_values)
+    body = docx.element.body
     before = set(body)
-    writer = _Writer(document)
-    writer.front_matter(report)
-    for section in report.sections:
-        writer.section(section, report.tables.get(section.form.table.key) if section.form.table else None)
+    writer = _Writer(docx)
+    writer.front_matter(document)
+    for section in document.sections:
+        writer.section(section)
     if template.marker is not None:
         marker = template.marker
         for element in [c for c in body if c not in before and c.tag != qn("w:sectPr")]:
@@ -89,29 +102,31 @@ def render_docx(report: Report, template: Template) -> Document:
             ooxml.remove_runs(marker)  # the marker's paragraph ends the template's cover section
         else:
             body.remove(marker)
-    props = document.core_properties
-    props.title = f"{report.meta.issuer}{report.meta.title}"
-    props.author = report.meta.issuer
-    props.language = "zh-CN"
-    return document
+    props = docx.core_properties
+    props.title = document.properties.title
+    props.author = document.properties.author
+    props.language = document.properties.language
+    created = document.properties.created.replace(tzinfo=None)
+    props.created = props.modified = created
+    props.last_modified_by = document.properties.author
+    props.revision = 1
+    return docx
 
 
-def _fill_template_text(document: Document, scope: Scope) -> None:
-    for _, root in ooxml.template_parts(document):
+def _fill_template_text(docx: DocxDocument, values: dict[str, str]) -> None:
+    for _, root in ooxml.template_parts(docx):
         for paragraph in root.iter(qn("w:p")):
             text = ooxml.paragraph_text(paragraph)
             if "{{" not in text or MARKER.match(text):
                 continue
             for match in reversed(list(PLACEHOLDER.finditer(text))):
-                try:
-                    value = fill(match.group(0), scope)
-                except FigureError:
-                    continue  # reported by template_findings before the build
-                ooxml.replace_text(paragraph, match.start(), match.end(), value)
+                value = values.get(match.group(0))
+                if value is not None:  # one that cannot be filled was reported before the build
+                    ooxml.replace_text(paragraph, match.start(), match.end(), value)
 
 
 class _Writer:
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: DocxDocument) -> None:
         self.doc = document
         # Tables fill the template's text width: 156 mm on A4 with official margins.
         self.scale = (ooxml.text_width_mm(document) or DESIGN_WIDTH_MM) / DESIGN_WIDTH_MM
@@ -133,39 +148,49 @@ class _Writer:
 
     # ------------------------------------------------------------ front matter and sections
 
-    def front_matter(self, report: Report) -> None:
-        self.paragraph(TITLE, report.meta.issuer)
-        self.paragraph(TITLE, report.meta.title)
+    def front_matter(self, document: Document) -> None:
+        for line in document.title_lines:
+            self.paragraph(TITLE, line)
         self.paragraph(BODY)  # a blank line under the title, as in official documents
-        for block in report.meta.intro or ():
+        for block in document.intro:
             self.block(block)
 
-    def section(self, section: Section, table: TableData | None) -> None:
-        self.paragraph(HEADINGS[1], section.form.title)
-        blocks = list(section.blocks)
-        if table is not None and not any(isinstance(b, OfficialTablePlace) for b in blocks):
-            blocks.insert(0, OfficialTablePlace())
-        for block in blocks:
-            if isinstance(block, OfficialTablePlace):
-                if table is not None:
-                    self.official_table(table)
-            else:
-                self.block(block)
+    def section(self, section: DocumentSection) -> None:
+        heading = self.paragraph(HEADINGS[1], section.title)
+        if section.page_break_before:
+            heading.paragraph_format.page_break_before = True
+        previous: DocumentBlock | None = None
+        for block in section.blocks:
+            if _is_table(block) and _is_table(previous):
+                self.paragraph(BODY)  # Word fuses adjacent tables into one
+            self.block(block)
+            previous = block
 
     # ------------------------------------------------------------ narrative blocks
 
-    def block(self, block: Block, list_level: int = 0) -> None:
+    def block(self, block: DocumentBlock, list_level: int = 0) -> None:
         if isinstance(block, Heading):
-            self.spans(self.paragraph(HEADINGS[block.level]), block.spans)
+            self.inlines(self.paragraph(HEADINGS[block.level]), block.content)
         elif isinstance(block, Paragraph):
             paragraph = self.paragraph(BODY)
             if block.lead is not None:
-                self.spans(paragraph, block.lead.spans, RUN_IN_HEADINGS[block.lead.level])
-            self.spans(paragraph, block.spans)
+                self.inlines(paragraph, block.lead.content, RUN_IN_HEADINGS[block.lead.level])
+            self.inlines(paragraph, block.content)
         elif isinstance(block, ListBlock):
             self.list_block(block, list_level)
+        elif isinstance(block, BlockQuote):
+            for inner in block.blocks:
+                self.block(inner, list_level + 1)
+        elif isinstance(block, CodeBlock):
+            paragraph = self.paragraph(BODY)
+            for i, line in enumerate(block.text.split("\n")):
+                if i:
+                    paragraph.add_run().add_break()
+                paragraph.add_run(line)
         elif isinstance(block, GridTable):
             self.grid_table(block)
+        elif isinstance(block, OfficialTable):
+            self.official_table(block)
         elif isinstance(block, PageBreak):
             self.paragraph(BODY).add_run().add_break(WD_BREAK.PAGE)
 
@@ -176,40 +201,83 @@ class _Writer:
             paragraph = self.paragraph(LIST_ITEM)
             if level:
                 paragraph.paragraph_format.left_indent = Twips(_LIST_INDENT_TWIPS * level)
-            spans = first.spans if isinstance(first, (Paragraph, Heading)) else ()
-            self.spans(paragraph, (Span(marker + ("" if block.ordered else " ")),) + tuple(spans))
+            content = first.content if isinstance(first, (Paragraph, Heading)) else ()
+            self.inlines(paragraph, (Text(marker + ("" if block.ordered else " ")),) + tuple(content))
             for inner in rest if isinstance(first, (Paragraph, Heading)) else item:
                 self.block(inner, level + 1)
 
-    def spans(self, paragraph: DocxParagraph, spans: tuple[Span, ...], style: str | None = None) -> None:
-        for span in spans:
-            if span.text == "\n":
-                paragraph.add_run().add_break()
-                continue
-            name = style or (STRONG if span.bold else EMPHASIS if span.italic else None)
-            run = paragraph.add_run(span.text, style=self.styles[name] if name else None)
-            if span.bold and span.italic:
-                run.italic = True
+    # ------------------------------------------------------------ inline
+
+    def inlines(self, paragraph: DocxParagraph, nodes: tuple[Inline, ...], style: str | None = None) -> None:
+        for node in nodes:
+            self.inline(paragraph, node, style, frozenset())
+
+    def inline(self, paragraph: DocxParagraph, node: Inline, style: str | None, marks: frozenset[str]) -> None:
+        if isinstance(node, (Text, Code, Placeholder)):
+            self.run(paragraph, node.text, style, marks | ({"code"} if isinstance(node, Code) else set()))
+        elif isinstance(node, LineBreak):
+            paragraph.add_run().add_break()
+        elif isinstance(node, Link):
+            for child in node.children:
+                self.inline(paragraph, child, style, marks)
+            if node.target and inline_text(node.children).strip() != node.target:
+                self.run(paragraph, f"（{node.target}）", style, marks)
+        elif isinstance(node, Container):
+            mark = _MARKS.get(type(node), "")
+            for child in node.children:
+                self.inline(paragraph, child, style, marks | {mark})
+        elif isinstance(node, Image):
+            self.image(paragraph, node)
+        elif isinstance(node, Note):
+            text = "".join(getattr(b, "text", "") for b in node.blocks)
+            self.run(paragraph, f"（注：{text}）", style, marks)
+
+    def run(self, paragraph: DocxParagraph, text: str, style: str | None, marks: frozenset[str]) -> Run:
+        name = style or (STRONG if "strong" in marks else EMPHASIS if "emph" in marks else None)
+        run = paragraph.add_run(text, style=self.styles[name] if name else None)
+        font = run.font
+        if "strong" in marks and "emph" in marks:
+            font.italic = True
+        if "strike" in marks:
+            font.strike = True
+        if "underline" in marks:
+            font.underline = True
+        if "sub" in marks:
+            font.subscript = True
+        if "sup" in marks:
+            font.superscript = True
+        return run
+
+    def image(self, paragraph: DocxParagraph, image: Image) -> None:
+        if image.data is None:  # reported when read: a missing or remote picture
+            self.run(paragraph, inline_text(image.alt), None, frozenset())
+            return
+        run = paragraph.add_run()
+        shape = run.add_picture(io.BytesIO(image.data))
+        width_limit = Mm(DESIGN_WIDTH_MM * self.scale)
+        if shape.width > width_limit:  # fitted to the text block, proportions kept
+            shape.height = int(shape.height * width_limit / shape.width)
+            shape.width = width_limit
 
     def grid_table(self, block: GridTable) -> None:
         n_cols = max([len(block.header)] + [len(r) for r in block.rows])
         table = self.doc.add_table(rows=1 + len(block.rows), cols=n_cols)
         table.style = self.styles[TABLE]
-        for c, spans in enumerate(block.header):
-            self.spans(self.only_paragraph(table.cell(0, c), TABLE_HEADING), spans)
+        for c, content in enumerate(block.header):
+            self.inlines(self.only_paragraph(table.cell(0, c), TABLE_HEADING), content)
         ooxml.repeat_as_header_row(table.rows[0])
         for r, row in enumerate(block.rows, start=1):
-            for c, spans in enumerate(row):
+            for c, content in enumerate(row):
                 align = block.aligns[c] if c < len(block.aligns) else ""
                 style = TABLE_LABEL if align in ("", "left") else TABLE_TEXT
-                self.spans(self.only_paragraph(table.cell(r, c), style), spans)
+                self.inlines(self.only_paragraph(table.cell(r, c), style), content)
             ooxml.keep_row_on_one_page(table.rows[r])
         ooxml.fix_column_widths(table, (DESIGN_WIDTH_MM * self.scale / n_cols,) * n_cols)
 
     # ------------------------------------------------------------ the official tables
 
-    def official_table(self, data: TableData) -> None:
-        layout = data.form.layout
+    def official_table(self, data: OfficialTable) -> None:
+        layout = data.layout
         table = self.doc.add_table(rows=layout.n_rows, cols=layout.n_cols)
         table.style = self.styles[TABLE]
         # The grid is regular until merged; python-docx's table.cell() rescans the table each call.
@@ -219,7 +287,7 @@ class _Writer:
             if spot.rowspan > 1 or spot.colspan > 1:
                 cell = cell.merge(grid[spot.row + spot.rowspan - 1][spot.col + spot.colspan - 1])
             if spot.role == "value" and spot.cell is not None:
-                self.only_paragraph(cell, TABLE_TEXT).add_run(data.display(spot.cell))
+                self.only_paragraph(cell, TABLE_TEXT).add_run(data.text(spot.cell))
             else:
                 self.only_paragraph(cell, _ROLE_STYLES[spot.role]).add_run(spot.text)
         for index, row in enumerate(table.rows):
@@ -228,3 +296,10 @@ class _Writer:
             ooxml.keep_row_on_one_page(row)
         if layout.column_widths_mm:
             ooxml.fix_column_widths(table, tuple(w * self.scale for w in layout.column_widths_mm))
+
+
+_MARKS = {Strong: "strong", Emph: "emph", Strikeout: "strike", Underline: "underline", Subscript: "sub", Superscript: "sup"}
+
+
+def _is_table(block: DocumentBlock | None) -> bool:
+    return isinstance(block, (GridTable, OfficialTable))

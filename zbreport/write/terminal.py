@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ..diagnostics import Finding
 from ..format import LayoutCell
-from ..model import Report, TableData
+from ..document import Document, OfficialTable
 from .findings import finding_line
 
 _BOX = {
@@ -40,14 +40,14 @@ class _Box:
     align: str  # "left", "center", "right"
 
 
-def preview(report: Report, findings: list[Finding], width: int, tables: list[str] | None = None) -> RenderableType:
+def preview(document: Document, findings: list[Finding], width: int, tables: list[str] | None = None) -> RenderableType:
     """Each chosen table with its title, grid and the findings about it; then the other findings."""
     parts: list[RenderableType] = []
-    keys = tables or list(report.tables)
-    for key in keys:
-        data = report.tables[key]
+    official = document.tables
+    for key in tables or list(official):
+        data = official[key]
         own = [f for f in findings if f.table == key]
-        parts.append(Text(data.form.title, style="bold"))
+        parts.append(Text(data.title, style="bold"))
         parts.extend(draw_table(data, own, width))
         parts.extend(finding_line(f) for f in own)
         parts.append(Text(""))
@@ -58,9 +58,9 @@ def preview(report: Report, findings: list[Finding], width: int, tables: list[st
     return Group(*parts)
 
 
-def draw_table(data: TableData, findings: list[Finding], width: int) -> list[Text]:
+def draw_table(data: OfficialTable, findings: list[Finding], width: int) -> list[Text]:
     """The table as lines of text no wider than `width`; split into column groups if it must be."""
-    layout = data.form.layout
+    layout = data.layout
     boxes = [_box(spot, data, findings) for spot in layout.cells]
     widths = column_widths(layout.column_widths_mm or (1.0,) * layout.n_cols, width)
     if widths is not None or not layout.column_groups:
@@ -99,14 +99,12 @@ def _shift(spot: LayoutCell, by: int) -> LayoutCell:
     return LayoutCell(spot.row, spot.col - by, spot.text, spot.rowspan, spot.colspan, spot.role, spot.cell)
 
 
-def _box(spot: LayoutCell, data: TableData, findings: list[Finding]) -> _Box:
+def _box(spot: LayoutCell, data: OfficialTable, findings: list[Finding]) -> _Box:
     if spot.role != "value" or spot.cell is None:
         align = "left" if spot.role in ("label", "corner") else "center"
         return _Box(spot, spot.text, "bold" if spot.role in ("header", "caption") else "", align)
-    text = data.display(spot.cell)
-    entry = data.entries.get(spot.cell)
-    if not text and entry is not None:
-        text = entry.text or "□"  # a blank cell shows as a box, an invalid one as typed
+    # A blank cell shows as a box, an invalid one as typed.
+    text = data.text(spot.cell) or data.unprintable.get(spot.cell, "")
     style = ""
     for finding in findings:
         if spot.cell in finding.cells:
