@@ -144,9 +144,11 @@ def fill_template(template: TemplatePlaceholders, scope: Scope) -> tuple[dict[st
     """
     values: dict[str, str] = {}
     findings: list[Finding] = []
+    seen: set[str] = set()
     for placeholder, where in template.found:
-        if placeholder in values or any(placeholder in f.message for f in findings):
+        if placeholder in seen:
             continue
+        seen.add(placeholder)
         try:
             values[placeholder] = fill(placeholder, scope)
         except FigureError as exc:
