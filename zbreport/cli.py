@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -16,6 +17,7 @@ from rich.console import Console
 from .check.rules import check_report, has_errors
 from .diagnostics import Finding, InputError, Location, OutputError, Severity
 from .output import write_atomically
+from .write.outputs import OutputKind, check_folders, output_paths, render_files, write_files
 from .assemble import assemble, fill_template
 from .document import Document
 from .figures import names_only_scope, scope_of
@@ -128,39 +130,64 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+FormatsOption = Annotated[
+    Optional[list[OutputKind]],
+    typer.Option("--format", help="输出格式：docx、html 或 pdf，可重复给出（默认 docx）", show_default=False),
+]
+OutputOption = Annotated[
+    Optional[Path],
+    typer.Option("--output", "-o", help="输出文件（默认写入项目文件夹）；多种格式时按格式替换扩展名"),
+]
+TemplateOption = Annotated[
+    Optional[Path], typer.Option("--template", help="Word 模板（默认为 report.yaml 的“模板”或自带模板）")
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="即使检查发现错误也生成报告")]
+
+
 @command(app)
 def build(
     project: ProjectArg,
-    output: Annotated[
-        Optional[Path],
-        typer.Option("--output", "-o", help="输出的 .docx 文件（默认写入项目文件夹）"),
-    ] = None,
-    template: Annotated[
-        Optional[Path], typer.Option("--template", help="Word 模板（默认为 report.yaml 的“模板”或自带模板）")
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="即使检查发现错误也生成报告")] = False,
+    output: OutputOption = None,
+    template: TemplateOption = None,
+    force: ForceOption = False,
+    formats: FormatsOption = None,
 ) -> None:
-    """检查数据并生成年度报告 .docx。
+    """检查数据并生成年度报告：.docx（默认）、网页 .html 或 .pdf。
 
     发现错误时不生成（除非使用 --force）。
     """
-    from .write.docx import render_docx  # python-docx is only needed here
+    raise typer.Exit(_build_once(project, formats or [OutputKind.docx], output, template, force).code)
+
+
+@dataclass
+class _Built:
+    code: int
+    loaded: LoadedProject
+    template: Path | None  # the Word template read, when it is not zbreport's own
+    written: list[Path]
+
+
+def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, template: Path | None, force: bool) -> _Built:
+    """Load, check, assemble and write every format asked; findings printed, an exit code returned."""
     from .read.template import font_findings, load_template
 
     loaded = load_project(project, FORMAT)
     report = loaded.report
-    chosen = load_template(template or _project_template(loaded))
+    template_path = template or _project_template(loaded)
+    chosen = load_template(template_path)
     document, findings = _assembled(loaded, chosen)
-    print_findings(err, findings + font_findings(chosen))
+    print_findings(err, findings + (font_findings(chosen) if {OutputKind.docx, OutputKind.pdf} & set(kinds) else []))
     if has_errors(findings) and not force:
         err.print(f"{summary(findings)}请先改正错误；报告未生成。（如需强行生成，请加 --force）")
-        raise typer.Exit(EXIT_FINDINGS)
-    target = output or project / f"{report.meta.issuer}{report.meta.title}.docx"
-    if target.suffix.lower() != ".docx":
-        _fail(f"输出文件应以 .docx 结尾：{target}", EXIT_OUTPUT)
-    docx = render_docx(document, chosen)
-    write_atomically(target, lambda temp: docx.save(str(temp)))
-    out.print(f"已生成：{relative(Location(target))}", soft_wrap=True)
+        return _Built(EXIT_FINDINGS, loaded, template_path, [])
+    paths = output_paths(kinds, output, project / f"{report.meta.issuer}{report.meta.title}")
+    check_folders(paths)
+    files, unshown = render_files(document, chosen, paths)
+    print_findings(err, unshown)
+    write_files(files)
+    for path, _ in files:
+        out.print(f"已生成：{relative(Location(path))}", soft_wrap=True)
+    return _Built(EXIT_OK, loaded, template_path, [path for path, _ in files])
 
 
 @command(app)
