@@ -164,7 +164,6 @@ class _Built:
     code: int
     loaded: LoadedProject
     template: Path | None  # the Word template read, when it is not zbreport's own
-    written: list[Path]
 
 
 def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, template: Path | None, force: bool) -> _Built:
@@ -179,7 +178,7 @@ def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, tem
     print_findings(err, findings + (font_findings(chosen) if {OutputKind.docx, OutputKind.pdf} & set(kinds) else []))
     if has_errors(findings) and not force:
         err.print(f"{summary(findings)}请先改正错误；报告未生成。（如需强行生成，请加 --force）")
-        return _Built(EXIT_FINDINGS, loaded, template_path, [])
+        return _Built(EXIT_FINDINGS, loaded, template_path)
     paths = output_paths(kinds, output, project / f"{report.meta.issuer}{report.meta.title}")
     check_folders(paths)
     files, unshown = render_files(document, chosen, paths)
@@ -187,7 +186,64 @@ def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, tem
     write_files(files)
     for path, _ in files:
         out.print(f"已生成：{relative(Location(path))}", soft_wrap=True)
-    return _Built(EXIT_OK, loaded, template_path, [path for path, _ in files])
+    return _Built(EXIT_OK, loaded, template_path)
+
+
+@command(app)
+def watch(
+    project: ProjectArg,
+    output: OutputOption = None,
+    template: TemplateOption = None,
+    force: ForceOption = False,
+    formats: FormatsOption = None,
+) -> None:
+    """每次保存后自动检查并重新生成报告，按 Ctrl-C 结束。
+
+    监视项目文件夹、Word 模板和上年数据；发现问题时列出，继续监视，不覆盖上次生成的报告。
+    """
+    from datetime import datetime
+
+    from .watch import Inputs, watch_and_rebuild
+
+    kinds = formats or [OutputKind.docx]
+    last = Inputs.of(project, template)
+
+    def rebuild(changed: set[Path]) -> Inputs:
+        nonlocal last
+        # An editor's temporary file, come and gone, is not worth naming.
+        named = sorted(relative(Location(p)) for p in changed if p.exists()) or sorted(relative(Location(p)) for p in changed)
+        names = "、".join(named[:3]) + (" 等" if len(named) > 3 else "")
+        what = f"{names} 已修改，重新生成" if changed else "检查并生成"
+        out.print(f"[dim][{datetime.now():%H:%M:%S}][/] {what}", soft_wrap=True)
+        try:
+            built = _build_once(project, kinds, output, template, force)
+            previous = built.loaded.report.meta.previous_link
+            others = [project / previous] if previous else []
+            last = Inputs.of(project, built.template, others)
+        except InputError as exc:
+            where = relative(exc.location) + "  " if exc.location else ""
+            err.print(f"[bold red]错误[/] {where}{exc.message}", soft_wrap=True)
+        except OutputError as exc:
+            err.print(f"[bold red]错误[/] {exc}", soft_wrap=True)
+        except Exception as exc:  # noqa: BLE001 - a bug in one round must not end the watch
+            if os.environ.get("ZBREPORT_DEBUG"):
+                raise
+            err.print(f"[bold red]内部错误[/] {type(exc).__name__}: {exc}（设置 ZBREPORT_DEBUG=1 可查看详细信息）")
+        return last
+
+    announced = False
+
+    def watching() -> None:
+        nonlocal announced
+        if not announced:
+            announced = True
+            out.print(f"正在监视 {relative(Location(project))} 及其模板、上年数据：保存文件后自动重新生成；按 Ctrl-C 结束。", soft_wrap=True)
+
+    try:
+        watch_and_rebuild(last, rebuild, watching)
+    except KeyboardInterrupt:
+        out.print("已停止监视。")
+        raise typer.Exit(EXIT_OK) from None
 
 
 @command(app)

@@ -41,7 +41,7 @@ def find_soffice() -> str | None:
     return next((str(c) for c in candidates if c.is_file()), None)
 
 
-def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
+def docx_to_pdf(docx: bytes, timeout: float | None = None) -> bytes:
     """The PDF of a .docx; OutputError when LibreOffice is missing, fails or takes too long."""
     soffice = find_soffice()
     if soffice is None:
@@ -61,7 +61,10 @@ def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
             str(folder / "out"),
             str(source),
         ]
-        output = _run(command, timeout)
+        scratch = folder / "tmp"  # LibreOffice's own temporary files, removed with ours even if it is killed
+        scratch.mkdir()
+        environment = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
+        output = _run(command, timeout or TIMEOUT_SECONDS, environment)
         pdf = folder / "out" / "report.pdf"
         if not pdf.is_file():
             detail = output.strip().splitlines()[-1] if output.strip() else "没有输出"
@@ -69,12 +72,12 @@ def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
         return pdf.read_bytes()
 
 
-def _run(command: list[str], timeout: float) -> str:
+def _run(command: list[str], timeout: float, environment: dict[str, str]) -> str:
     """Run LibreOffice in a process group of its own, so a timeout or Ctrl-C ends all of it."""
     options: dict = {"start_new_session": True} if os.name == "posix" else {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
     try:
         process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **options
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment, **options
         )
     except OSError as exc:
         raise OutputError(f"无法启动 LibreOffice（{command[0]}）：{exc.strerror or exc}；本次没有写入任何文件。") from None
