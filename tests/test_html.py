@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SAMPLE, replace_in, run_cli
 from html_reading import NS, TABLE_IDS, cell_under, expected_cells, headed_values, parse_strict, text_of
@@ -228,3 +230,22 @@ def test_unsafe_link_is_text_only(tmp_path: Path):
     tree = parse_strict(page.html)
     assert [a.get("href") for a in tree.iter(f"{NS}a")] == ["/zwgk/2024.html"]
     assert "点我" in page.html and [f.rule for f in page.findings] == ["html-link"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40))
+def test_any_text_is_valid_html_and_reads_back_as_written(text: str):
+    from datetime import datetime, timezone
+
+    from zbreport.document import Document, Properties
+    from zbreport.model import Paragraph, Text
+    from zbreport.write.html import render_html
+    from zbreport.write.markup import clean
+
+    document = Document((text,), (Paragraph((Text(text),)),), (), Properties(text, text, datetime(2025, 1, 1, tzinfo=timezone.utc)))
+    tree = parse_strict(render_html(document).html)  # no parse error, whatever the text
+    shown = clean(text).replace("\r\n", "\n").replace("\r", "\n")
+    assert text_of(next(tree.iter(f"{NS}title"))) == shown
+    assert text_of(next(tree.iter(f"{NS}h1"))) == shown
+    paragraph = next(p for p in tree.iter(f"{NS}p"))
+    assert text_of(paragraph) == shown and len(paragraph) == 0  # text only, no element made

@@ -101,8 +101,9 @@ body {{ margin: 0; background: #fff; color: #111; }}
   font-weight: normal; }}
 .zbreport th[scope="row"], .zbreport td.corner {{ text-align: left; }}
 .zbreport table.grid th {{ font-weight: bold; }}
-.zbreport td.align-left {{ text-align: left; }}
-.zbreport td.align-right {{ text-align: right; }}
+.zbreport table.grid td {{ text-align: left; }}
+.zbreport table.grid td.align-center {{ text-align: center; }}
+.zbreport table.grid td.align-right {{ text-align: right; }}
 .zbreport caption {{ padding-bottom: 0.3em; font-family: {_HEITI}; }}
 .zbreport .visually-hidden {{ position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
@@ -167,7 +168,7 @@ def render_html(document: Document, generator: str = "zbreport") -> RenderedPage
         el("meta", {"name": "dcterms.created", "content": props.created.date().isoformat()}),
         el("style", {}, StyleSheet(CSS)),
     )
-    page = el("html", {"lang": props.language}, head, el("body", {}, article))
+    page = el("html", {"lang": props.language}, head, el("body", {}, Element("main", block_children=True).add(article)))
     return RenderedPage("<!DOCTYPE html>\n" + serialize(page) + "\n", writer.findings)
 
 
@@ -222,8 +223,9 @@ class _Writer:
 
     def grid_table(self, block: GridTable) -> Element:
         def align(c: int) -> str | None:
+            """As in the .docx: unaligned and left-aligned columns are labels, set left."""
             a = block.aligns[c] if c < len(block.aligns) else ""
-            return f"align-{a}" if a and a != "center" else None
+            return f"align-{a}" if a in ("center", "right") else None
 
         head = el("thead", {}, el("tr", {}, (el("th", {"scope": "col"}, self.inlines(c)) for c in block.header)))
         body = el(
