@@ -191,3 +191,11 @@ def test_ctrl_c_during_a_build_leaves_nothing_half_written(project: Path, tmp_pa
     from test_formats import _running
 
     assert not _running(int(pid_file.read_text()))
+
+
+def test_watch_without_a_project_says_so_at_once(tmp_path: Path):
+    from conftest import run_cli
+
+    result = run_cli("watch", tmp_path / "无此项目")
+    assert result.code == 2 and "找不到项目文件夹" in result.stderr
+    assert "正在监视" not in result.output

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .read.template import Template
 
 app = typer.Typer(
-    help="zbreport：把 Markdown 正文和 YAML 数据组装成政府信息公开工作年度报告（.docx）。",
+    help="zbreport：把 Markdown 正文和 YAML 数据组装成政府信息公开工作年度报告（.docx、网页、PDF）。",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -71,11 +71,10 @@ def command(on: typer.Typer, name: str | None = None):
             try:
                 return function(*args, **kwargs)
             except InputError as exc:
-                where = relative(exc.location) + "  " if exc.location else ""
-                err.print(f"[bold red]错误[/] {where}{exc.message}", soft_wrap=True)
+                _print_error(exc)
                 raise typer.Exit(EXIT_INPUT) from None
             except OutputError as exc:
-                err.print(f"[bold red]错误[/] {exc}", soft_wrap=True)
+                _print_error(exc)
                 raise typer.Exit(EXIT_OUTPUT) from None
             except KeyboardInterrupt:
                 err.print("已取消。")
@@ -85,13 +84,24 @@ def command(on: typer.Typer, name: str | None = None):
             except Exception as exc:  # noqa: BLE001 - the last guard before a traceback would reach a clerk
                 if os.environ.get("ZBREPORT_DEBUG"):
                     raise
-                err.print(f"[bold red]内部错误[/] {type(exc).__name__}: {exc}（设置 ZBREPORT_DEBUG=1 可查看详细信息）")
+                _print_error(exc)
                 raise typer.Exit(EXIT_INTERNAL) from None
 
         on.command(name)(run)
         return function
 
     return register
+
+
+def _print_error(exc: Exception) -> None:
+    """One line for a clerk: what is wrong and where, never a traceback."""
+    if isinstance(exc, InputError):
+        where = relative(exc.location) + "  " if exc.location else ""
+        err.print(f"[bold red]错误[/] {where}{exc.message}", soft_wrap=True)
+    elif isinstance(exc, OutputError):
+        err.print(f"[bold red]错误[/] {exc}", soft_wrap=True)
+    else:
+        err.print(f"[bold red]内部错误[/] {type(exc).__name__}: {exc}（设置 ZBREPORT_DEBUG=1 可查看详细信息）")
 
 ProjectArg = Annotated[
     Path, typer.Argument(help="报告项目文件夹（含 report.yaml、sections/、tables/）", show_default=False)
@@ -136,7 +146,7 @@ FormatsOption = Annotated[
 ]
 OutputOption = Annotated[
     Optional[Path],
-    typer.Option("--output", "-o", help="输出文件（默认写入项目文件夹）；多种格式时按格式替换扩展名"),
+    typer.Option("--output", "-o", help="输出文件（默认写入项目文件夹）"),
 ]
 TemplateOption = Annotated[
     Optional[Path], typer.Option("--template", help="Word 模板（默认为 report.yaml 的“模板”或自带模板）")
@@ -154,7 +164,7 @@ def build(
 ) -> None:
     """检查数据并生成年度报告：.docx（默认）、网页 .html 或 .pdf。
 
-    发现错误时不生成（除非使用 --force）。
+    发现错误时不生成（除非使用 --force）。生成多种格式时，-o 的扩展名按格式替换。
     """
     raise typer.Exit(_build_once(project, formats or [OutputKind.docx], output, template, force).code)
 
@@ -205,6 +215,8 @@ def watch(
 
     from .watch import Inputs, watch_and_rebuild
 
+    if not project.is_dir():  # nothing to watch: said at once, as build says it
+        load_project(project, FORMAT)
     kinds = formats or [OutputKind.docx]
     last = Inputs.of(project, template)
 
@@ -220,15 +232,12 @@ def watch(
             previous = built.loaded.report.meta.previous_link
             others = [project / previous] if previous else []
             last = Inputs.of(project, built.template, others)
-        except InputError as exc:
-            where = relative(exc.location) + "  " if exc.location else ""
-            err.print(f"[bold red]错误[/] {where}{exc.message}", soft_wrap=True)
-        except OutputError as exc:
-            err.print(f"[bold red]错误[/] {exc}", soft_wrap=True)
+        except (InputError, OutputError) as exc:
+            _print_error(exc)
         except Exception as exc:  # noqa: BLE001 - a bug in one round must not end the watch
             if os.environ.get("ZBREPORT_DEBUG"):
                 raise
-            err.print(f"[bold red]内部错误[/] {type(exc).__name__}: {exc}（设置 ZBREPORT_DEBUG=1 可查看详细信息）")
+            _print_error(exc)
         return last
 
     announced = False
