@@ -69,6 +69,8 @@ def test_pdf_holds_the_figures(tmp_path: Path):
     result = run_cli("build", SAMPLE, "--format", "pdf", "-o", tmp_path / "报告.pdf")
     assert result.code == 0, result.output
     assert [p.name for p in tmp_path.iterdir()] == ["报告.pdf"]  # no .docx or temporary file left beside it
+    # without the official fonts here, the PDF is made with others: said, since a PDF keeps them
+    assert ("本机未安装字体" in result.stderr) == ("PDF 在本机生成" in result.stderr)
     text = subprocess.run([PDFTOTEXT, "-layout", str(tmp_path / "报告.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     compact = "".join(text.split())
     assert "淄博市人民政府办公室" in compact and "六、其他需要报告的事项" in compact

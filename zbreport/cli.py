@@ -154,6 +154,9 @@ TemplateOption = Annotated[
 ForceOption = Annotated[bool, typer.Option("--force", help="即使检查发现错误也生成报告")]
 
 
+PDF_FONTS = "PDF 在本机生成，缺少的字体在 PDF 中以本机的其他字体代替；如需原字体，请在装有这些字体的电脑上生成，或在 Word、WPS 中另存为 PDF"
+
+
 @command(app)
 def build(
     project: ProjectArg,
@@ -185,7 +188,10 @@ def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, tem
     template_path = template or _project_template(loaded)
     chosen = load_template(template_path)
     document, findings = _assembled(loaded, chosen)
-    print_findings(err, findings + (font_findings(chosen) if {OutputKind.docx, OutputKind.pdf} & set(kinds) else []))
+    fonts = font_findings(chosen) if {OutputKind.docx, OutputKind.pdf} & set(kinds) else []
+    if fonts and OutputKind.pdf in kinds:  # a .docx shows the right fonts elsewhere; a PDF keeps this machine's
+        fonts.append(Finding(Severity.WARNING, "font", PDF_FONTS))
+    print_findings(err, findings + fonts)
     if has_errors(findings) and not force:
         err.print(f"{summary(findings)}请先改正错误；报告未生成。（如需强行生成，请加 --force）")
         return _Built(EXIT_FINDINGS, loaded, template_path)
