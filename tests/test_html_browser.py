@@ -182,3 +182,16 @@ def test_printed_page_is_a4_with_every_figure(browser, page_url, tmp_path):
     assert "—1—" in text.replace(" ", "") and "—2—" in text.replace(" ", "")  # page numbers, in the margin
     # 表三 runs over a page: its three header rows are printed again on the next
     assert text.count("法人或其他组织") >= 2
+
+
+def test_the_browser_exposes_headers_to_screen_readers(browser, page_url):
+    _open(browser, page_url, 1280)
+    nodes = browser.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
+    named: dict[str, set[str]] = {}
+    for node in nodes:
+        role, name = node.get("role", {}).get("value"), node.get("name", {}).get("value")
+        if role and name:
+            named.setdefault(role, set()).add(name)
+    assert {"二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"} <= named["table"]
+    assert {"申请人情况", "法人或其他组织", "自然人", "总计", "行政诉讼", "复议后起诉", "结果维持", "本年制发件数"} <= named["columnheader"]
+    assert {"一、本年新收政府信息公开申请数量", "（三）不予公开", "1.属于国家秘密", "第二十条第（一）项", "规章"} <= named["rowheader"]
