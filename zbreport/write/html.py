@@ -325,8 +325,8 @@ class _Writer:
             else:
                 content.append(el("p", {}, back))
             items.append(el("li", {"id": f"note-{n}"}, content))
-        return el("section", {"class": "footnotes", "role": "doc-endnotes", "aria-labelledby": "notes-title"},
-                  el("h2", {"id": "notes-title"}, "注释"), el("ol", {}, items))
+        attrs = {"class": "footnotes", "role": "doc-endnotes", "aria-labelledby": "notes-title"}
+        return el("section", attrs, el("h2", {"id": "notes-title"}, "注释"), el("ol", {}, items))
 
 
 def _heading_tag(level: int) -> str:
