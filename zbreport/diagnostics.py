@@ -12,13 +12,20 @@ from pathlib import Path
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """A place in a project file; line and column count from 1, as editors do."""
+    """A place in a project file; line and column count from 1, as editors do.
+
+    A published report (.docx, web page, PDF) has no lines to point at: `place` names where
+    in it, in the words of the printed report (表三“（七）总计”行“自然人”列, or a section's paragraph).
+    """
 
     path: Path
     line: int = 0
     column: int = 0
+    place: str = ""
 
     def __str__(self) -> str:
+        if self.place:
+            return f"{self.path}（{self.place}）"
         if not self.line:
             return str(self.path)
         return f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
@@ -57,6 +64,7 @@ class Finding:
             "file": str(loc.path) if loc else None,
             "line": loc.line if loc else None,
             "column": loc.column if loc else None,
+            "place": loc.place if loc and loc.place else None,
             "table": self.table,
             "cells": [list(c) for c in self.cells],
         }

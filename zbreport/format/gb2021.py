@@ -279,6 +279,17 @@ SUPERSEDED_2019_SINGLE_ROW = {
 }
 
 
+# Section titles as published reports also write them (the 条例's own wording, common shortenings),
+# for reading a published report back; the official titles above are what zbreport prints.
+SECTION_TITLE_VARIANTS: dict[str, tuple[str, ...]] = {
+    "一": ("概述", "工作总体情况", "政府信息公开工作总体情况"),
+    "二": ("行政机关主动公开政府信息的情况",),
+    "三": ("行政机关收到和处理政府信息公开申请的情况",),
+    "四": ("因政府信息公开工作被申请行政复议、提起行政诉讼的情况",),
+    "五": ("政府信息公开工作存在的主要问题及改进情况", "存在问题及改进情况"),
+    "六": ("其他需要报告的事项",),
+}
+
 GB2021 = Format(
     name=FORMAT_NAME,
     sections=SECTIONS,
@@ -286,4 +297,6 @@ GB2021 = Format(
     stock_flows=STOCK_FLOWS,
     superseded=SUPERSEDED_2019,
     superseded_single_row=SUPERSEDED_2019_SINGLE_ROW,
+    superseded_name="国办公开办函〔2019〕60号",
+    section_title_variants=SECTION_TITLE_VARIANTS,
 )

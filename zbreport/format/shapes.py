@@ -180,6 +180,9 @@ class Format:
     # Labels of the superseded format and what replaced them (R12).
     superseded: dict[str, str] = field(default_factory=dict)
     superseded_single_row: dict[str, str] = field(default_factory=dict)
+    superseded_name: str = ""  # how reports cite the superseded format: 国办公开办函〔2019〕60号
+    # Section titles as published reports also write them, for reading one back: 条例 wording, shortenings.
+    section_title_variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def tables(self) -> dict[str, TableForm]:

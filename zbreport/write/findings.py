@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -19,7 +20,7 @@ def relative(location: Location | None) -> str:
         path = Path(os.path.relpath(location.path))
     except ValueError:  # another drive on Windows
         path = location.path
-    return str(Location(path, location.line, location.column))
+    return str(replace(location, path=path))
 
 
 def finding_line(finding: Finding) -> Text:

@@ -1,0 +1,289 @@
+"""From the blocks of a published report to the Report model, by the official format.
+
+The title gives the issuer and year, the section titles divide the text, the official tables
+are told apart by their labels and read cell by cell (tables.py), the 导语 gives the contact
+details, and a date under the last section is the 成文日期. Whatever does not fit the format
+is a finding (about the report) or a note (about what a project cannot hold); whatever makes
+the file not a report at all is listed in `missing`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ...diagnostics import Finding, Location, Severity
+from ...format import SECTIONS, TABLES, SectionForm
+from ...model import Block, GridTable, Heading, ListBlock, Metadata, OfficialTablePlace, Paragraph, Report, Section, Span, TableData
+from ..project import generated_intro
+from . import titles
+from .blocks import Block as SourceBlock
+from .blocks import Published, TableBlock, TextBlock, join_continued_tables
+from .tables import FORMAT_2019, TableReading, data_for, read_table, table_kind
+
+
+@dataclass
+class PublishedReport:
+    report: Report
+    findings: list[Finding] = field(default_factory=list)  # about the report: labels, structure, the old format
+    notes: list[str] = field(default_factory=list)  # what a project cannot hold
+    missing: list[str] = field(default_factory=list)  # what makes the file not a report
+    title: str = ""  # as published
+    written_intro: bool = False  # the 导语 is the report's own, not the one zbreport generates
+
+
+def interpret(published: Published) -> PublishedReport:
+    return _Interpreter(published).run()
+
+
+def kind_of(table: TableBlock) -> str | None:
+    return table_kind(table, TABLES)
+
+
+class _Interpreter:
+    def __init__(self, published: Published) -> None:
+        self.published = published
+        self.path = published.path
+        self.findings: list[Finding] = []
+        self.notes: list[str] = [n.message if not n.page else f"第{n.page}页：{n.message}" for n in published.notes]
+        self.missing: list[str] = []
+
+    def where(self, place: str, page: int = 0) -> Location:
+        return Location(self.path, place=f"第{page}页，{place}" if page else place)
+
+    def run(self) -> PublishedReport:
+        blocks = join_continued_tables(self.published.blocks, kind_of)
+        heads = self.section_heads(blocks)
+        first_head = heads[0][0] if heads else len(blocks)
+        front = blocks[:first_head]
+        texts = [b.text for b in front if isinstance(b, TextBlock)]
+        title = titles.find_title(texts) or titles.find_title(
+            [b.text for b in blocks[: first_head + 20] if isinstance(b, TextBlock)]
+        )
+        if title is None:
+            what = "“YYYY年政府信息公开工作年度报告”形式的标题"
+            self.missing.append(f"没有找到{what}" + ("（有标题，但看不出年度）" if any(titles.mentions_report_title(t) for t in texts) else ""))
+        elif not title.issuer:
+            self.missing.append(f"标题“{title.text}”中没有机关名称")
+        intro_blocks = self.after_title(front, title)
+
+        tables: dict[str, TableReading] = {}
+        table_pages: dict[str, int] = {}
+        sections: list[Section] = []
+        bounds = [h[0] for h in heads] + [len(blocks)]
+        found = {h[1].form.number: (h[0], h[1], bounds[i + 1]) for i, h in enumerate(heads)}
+        last_found = heads[-1][1].form.number if heads else None
+        date = None
+        for form in SECTIONS:
+            if form.number not in found:
+                sections.append(Section(form, (), None))
+                continue
+            start, head, end = found[form.number]
+            heading = blocks[start]
+            assert isinstance(heading, TextBlock)
+            self.check_title(form, heading)
+            body = blocks[start + 1 : end]
+            if form.number == last_found:
+                body, date = self.signature(body, title)
+            narrative = self.section_blocks(form, body, tables, table_pages)
+            sections.append(Section(form, narrative, self.path))
+        # Official tables outside the sections (no section titles found, or a table before them).
+        for block in blocks[:first_head]:
+            if isinstance(block, TableBlock):
+                self.official_table(block, tables, table_pages)
+
+        self.report_sections(found, tables)
+        meta = self.metadata(title, intro_blocks, date)
+        data: dict[str, TableData] = {}
+        for form in SECTIONS:
+            if form.table is None:
+                continue
+            reading = tables.get(form.table.key)
+            if reading is None:
+                if form.table.key == "三":
+                    self.missing.append("没有找到表三（收到和处理政府信息公开申请情况）")
+                self.findings.append(
+                    Finding(Severity.ERROR, "missing-table", f"没有找到表{form.table.key}（{form.table.title}）", Location(self.path), table=form.table.key)
+                )
+            else:
+                self.findings.extend(reading.findings)
+            data[form.table.key] = data_for(form.table, reading, self.path)
+        report = Report(self.path.parent, meta, tuple(sections), data)
+        return PublishedReport(
+            report,
+            self.findings,
+            self.notes,
+            self.missing,
+            title.text if title else "",
+            written_intro=meta.intro is not None and not _same_text(meta.intro, generated_intro(meta.issuer, meta.year, list(meta.contact))),
+        )
+
+    # ------------------------------------------------------------ structure
+
+    def section_heads(self, blocks: list[SourceBlock]) -> list[tuple[int, titles.SectionTitle]]:
+        candidates = []
+        for i, block in enumerate(blocks):
+            if isinstance(block, TextBlock) and block.role != "item":
+                found = titles.section_title(block.text)
+                if found is not None:
+                    candidates.append((i, found))
+        return titles.choose_sections(candidates)
+
+    def after_title(self, front: list[SourceBlock], title: titles.Title | None) -> list[TextBlock]:
+        """The 导语: the text between the title and the first section."""
+        texts = [b for b in front if isinstance(b, TextBlock)]
+        if title is None:
+            return texts
+        for i, block in enumerate(texts):
+            if title.text.endswith("".join(block.text.split())):
+                return [b for b in texts[i + 1 :] if b.role != "title"]
+        return texts
+
+    def check_title(self, form: SectionForm, heading: TextBlock) -> None:
+        written = "".join(heading.text.split())
+        if written.replace("(", "（").replace(")", "）") != form.title:
+            self.findings.append(
+                Finding(
+                    Severity.WARNING,
+                    "section-title",
+                    f"章节标题“{written}”与官方格式的“{form.title}”不一致",
+                    self.where(f"“{written}”", heading.page),
+                )
+            )
+
+    def report_sections(self, found: dict, tables: dict[str, TableReading]) -> None:
+        for form in SECTIONS:
+            if form.number in found:
+                continue
+            if form.table is not None and form.table.key in tables:
+                severity, message = Severity.WARNING, f"没有找到“{form.title}”的标题（表{form.table.key}已找到）"
+            else:
+                severity, message = Severity.ERROR, f"没有找到“{form.title}”"
+            self.findings.append(Finding(severity, "missing-section", message, Location(self.path)))
+
+    def signature(self, body: list[SourceBlock], title: titles.Title | None) -> tuple[list[SourceBlock], str | None]:
+        """The issuer and date under the last section are the signature, not its text."""
+        texts = [i for i, b in enumerate(body) if isinstance(b, TextBlock)]
+        if not texts:
+            return body, None
+        last = texts[-1]
+        date = titles.signing_date(body[last].text)  # type: ignore[union-attr]
+        if date is None:
+            return body, None
+        cut = last
+        if len(texts) > 1:
+            before = body[texts[-2]]
+            flat = "".join(before.text.split())  # type: ignore[union-attr]
+            if title and (flat == title.issuer or (len(flat) <= 30 and not re.search(r"[。，；]", flat))):
+                cut = texts[-2]
+        return body[:cut], "{}年{}月{}日".format(*date)
+
+    # ------------------------------------------------------------ sections
+
+    def section_blocks(
+        self, form: SectionForm, body: list[SourceBlock], tables: dict[str, TableReading], pages: dict[str, int]
+    ) -> tuple[Block, ...]:
+        out: list[Block] = []
+        items: list[tuple[TextBlock, Location]] = []
+        count = 0
+
+        def flush() -> None:
+            if items:
+                ordered = items[0][0].ordered
+                start = int(re.sub(r"\D", "", items[0][0].marker) or 1) if ordered else 1
+                out.append(ListBlock(ordered, start, tuple((Paragraph((Span(t.text),), loc),) for t, loc in items), items[0][1]))
+                items.clear()
+
+        for block in body:
+            count += 1
+            location = self.where(f"“{form.title}”第{count}段", block.page)
+            if isinstance(block, TableBlock):
+                flush()
+                key = self.official_table(block, tables, pages)
+                if key is not None:
+                    if form.table is not None and form.table.key == key:
+                        if out:
+                            out.append(OfficialTablePlace(location))
+                    else:
+                        self.notes.append(f"表{key}出现在“{form.title}”中，已按表{key}读取")
+                else:
+                    out.append(self.narrative_table(block, location, form))
+                continue
+            if block.role == "item":
+                items.append((block, location))
+                continue
+            flush()
+            out.append(self.text_block(block, location))
+        flush()
+        return tuple(out)
+
+    def text_block(self, block: TextBlock, location: Location) -> Block:
+        text = block.text
+        if block.role == "heading":
+            level = titles.numbering_level(text) or block.level
+            return Heading(min(max(level, 2), 4), _spans(text), location)
+        lead = block.lead if block.lead and titles.numbering_level(block.lead) else titles.run_in_heading(text)
+        if lead and text.startswith(lead) and len(text) > len(lead):
+            level = min(max(titles.numbering_level(lead), 2), 4)
+            return Paragraph(_spans(text[len(lead) :]), location, lead=Heading(level, _spans(lead), location))
+        level = titles.standalone_heading(text)
+        if level:
+            return Heading(min(max(level, 2), 4), _spans(text), location)
+        return Paragraph(_spans(text), location)
+
+    def narrative_table(self, block: TableBlock, location: Location, form: SectionForm) -> GridTable:
+        grid = block.grid()
+        rows = []
+        for r, row in enumerate(grid):
+            rows.append(tuple(_spans(c.text) if c is not None and c.row == r and c.col == col else () for col, c in enumerate(row)))
+        if any(c.rowspan > 1 or c.colspan > 1 for c in block.cells):
+            self.notes.append(f"“{form.title}”中的一张表格有合并单元格，导入后合并未保留")
+        header = rows[0] if rows else ()
+        return GridTable(header, tuple(rows[1:]), ("",) * block.n_cols, location)
+
+    def official_table(self, block: TableBlock, tables: dict[str, TableReading], pages: dict[str, int]) -> str | None:
+        key = kind_of(block)
+        if key is None:
+            return None
+        if key in tables:
+            self.notes.append(f"表{key}出现了不止一次，只读取了第一张")
+            return key
+        page = block.page
+        reading = read_table(TABLES[key], block, lambda place: self.where(place, page))
+        if reading.format_2019:
+            self.notes.append(f"表{key}是{FORMAT_2019}，与2021年格式的行列不同，未导入其中的数字")
+        tables[key] = reading
+        pages[key] = page
+        return key
+
+    # ------------------------------------------------------------ metadata
+
+    def metadata(self, title: titles.Title | None, intro: list[TextBlock], date: str | None) -> Metadata:
+        issuer = title.issuer if title else ""
+        year = title.year if title else 0
+        text = "\n".join(b.text for b in intro)
+        contact = titles.contact_details(text)
+        blocks = tuple(self.text_block(b, self.where(f"导语第{i}段", b.page)) for i, b in enumerate(intro, start=1))
+        if title and f"{title.year}年政府信息公开工作年度报告" != "".join(title.text.split("\n")[-1].split()):
+            self.notes.append(f"标题“{title.text.splitlines()[-1]}”与标准写法“{title.year}年政府信息公开工作年度报告”不同；项目使用标准写法")
+        return Metadata(issuer, year, contact, blocks or None, date)
+
+
+def _spans(text: str) -> tuple[Span, ...]:
+    """Text with its line breaks as the model's break spans."""
+    out: list[Span] = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            out.append(Span("\n"))
+        if line:
+            out.append(Span(line))
+    return tuple(out)
+
+
+def _plain(blocks: tuple[Block, ...]) -> str:
+    return "".join("".join(getattr(b, "text", "").split()) for b in blocks)
+
+
+def _same_text(a: tuple[Block, ...], b: tuple[Block, ...]) -> bool:
+    return _plain(a) == _plain(b)
