@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from .check.rules import check_report, has_errors
 from .diagnostics import Finding, InputError, Location, OutputError, Severity
@@ -23,6 +24,7 @@ from .document import Document
 from .figures import names_only_scope, scope_of
 from .format import GB2021, Format
 from .read.project import LoadedProject, load_project
+from .read.published import is_published
 from .words import TEMPLATE
 from .write.findings import print_findings, relative, sort_key, summary
 
@@ -261,9 +263,62 @@ def watch(
         raise typer.Exit(EXIT_OK) from None
 
 
+SourcesArg = Annotated[
+    list[Path],
+    typer.Argument(help="报告项目文件夹，或已发布的报告（.docx、.html、.pdf）；可以多个", show_default=False),
+]
+
+
+@dataclass
+class _Checked:
+    """One report checked: its findings, or why it could not be read."""
+
+    path: Path
+    findings: list[Finding]
+    problem: InputError | None = None
+    issuer: str = ""
+    year: int | None = None
+
+
+def _check_one(path: Path) -> _Checked:
+    try:
+        if is_published(path):
+            report, findings = _audit_published(path)
+        else:
+            loaded = load_project(path, FORMAT)
+            report = loaded.report
+            template_path = _project_template(loaded)
+            template = None
+            if template_path is not None:  # a project's own template is part of what check reads
+                from .read.template import load_template
+
+                template = load_template(template_path)
+            _, findings = _assembled(loaded, template)
+    except InputError as exc:
+        return _Checked(path, [Finding(Severity.ERROR, "unreadable", exc.message, exc.location)], exc)
+    return _Checked(path, findings, None, report.meta.issuer, report.meta.year)
+
+
+def _audit_published(path: Path):
+    """A published report (.docx, web page, PDF) checked by the same rules as a project."""
+    published = _published(path)
+    report = published.report
+    findings = published.findings + check_report(report) + assemble(report).findings
+    return report, sorted(findings, key=sort_key)
+
+
+def _published(path: Path):
+    from .read.published import read_published
+
+    published = read_published(path)
+    if published.missing:
+        raise InputError("不像政府信息公开工作年度报告：" + "；".join(published.missing), Location(path))
+    return published
+
+
 @command(app)
 def check(
-    project: ProjectArg,
+    paths: SourcesArg,
     format: Annotated[
         OutputFormat, typer.Option("--format", help="输出格式：text（便于阅读）或 json（供程序处理）")
     ] = OutputFormat.text,
@@ -271,40 +326,53 @@ def check(
 ) -> None:
     """检查报告数据：勾稽关系、数值、表格结构、占位符。
 
+    可检查项目文件夹，也可直接检查已发布的 .docx、网页或 PDF；可一次检查多份。
     退出码：0 通过，1 有错误，2 无法读取。
     """
-    try:
-        loaded = load_project(project, FORMAT)
-        template_path = _project_template(loaded)
-        template = None
-        if template_path is not None:  # a project's own template is part of what check reads
-            from .read.template import load_template
-
-            template = load_template(template_path)
-        _, findings = _assembled(loaded, template)
-    except InputError as exc:
-        if format is not OutputFormat.json:
-            raise
-        # Scripts checking many projects get JSON for an unreadable one too.
-        problem = Finding(Severity.ERROR, "unreadable", exc.message, exc.location)
-        payload = {"project": str(project), "ok": False, "readable": False, "findings": [problem.as_dict()]}
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        raise typer.Exit(EXIT_INPUT) from None
-    failed = has_errors(findings) or (strict and bool(findings))
+    results = [_check_one(path) for path in paths]
+    failed = [r.problem is None and (has_errors(r.findings) or (strict and bool(r.findings))) for r in results]
+    unreadable = any(r.problem is not None for r in results)
     if format is OutputFormat.json:
-        payload = {
-            "project": str(project),
-            "ok": not failed,
-            "readable": True,
-            "errors": sum(f.is_error for f in findings),
-            "warnings": sum(not f.is_error for f in findings),
-            "findings": [f.as_dict() for f in findings],
-        }
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        payloads = [_check_payload(r, bad) for r, bad in zip(results, failed)]
+        sys.stdout.write(json.dumps(payloads[0] if len(payloads) == 1 else payloads, ensure_ascii=False, indent=2) + "\n")
+    elif len(results) == 1:
+        only = results[0]
+        if only.problem is not None:
+            raise only.problem
+        print_findings(out, only.findings)
+        named = f"{only.issuer} {only.year}年度报告：" if is_published(only.path) else ""
+        out.print(named + summary(only.findings), soft_wrap=True)
     else:
-        print_findings(out, findings)
-        out.print(summary(findings))
-    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+        for result in results:
+            out.print(f"── {relative(Location(result.path))}", soft_wrap=True)
+            print_findings(out if result.problem is None else err, result.findings)
+        for result in results:
+            out.print(_summary_line(result), soft_wrap=True)
+    raise typer.Exit(EXIT_INPUT if unreadable else EXIT_FINDINGS if any(failed) else EXIT_OK)
+
+
+def _check_payload(result: _Checked, failed: bool) -> dict[str, object]:
+    findings = result.findings
+    if result.problem is not None:  # scripts checking many reports get JSON for an unreadable one too
+        return {"project": str(result.path), "ok": False, "readable": False, "findings": [f.as_dict() for f in findings]}
+    return {
+        "project": str(result.path),
+        "issuer": result.issuer,
+        "year": result.year,
+        "ok": not failed,
+        "readable": True,
+        "errors": sum(f.is_error for f in findings),
+        "warnings": sum(not f.is_error for f in findings),
+        "findings": [f.as_dict() for f in findings],
+    }
+
+
+def _summary_line(result: _Checked) -> str:
+    where = relative(Location(result.path))
+    if result.problem is not None:
+        return f"{where}  无法读取：{result.problem.message}"
+    errors = sum(f.is_error for f in result.findings)
+    return f"{where}  {result.issuer} {result.year}年度  错误 {errors}  警告 {len(result.findings) - errors}"
 
 
 TABLE_KEYS = ("二", "三", "四")
@@ -325,7 +393,11 @@ def preview(
 
     if table is not None and table.strip("表") not in TABLE_KEYS:
         _fail(f"--table 只能是 二、三 或 四，而不是“{table}”", EXIT_INPUT)
-    document, findings = _assembled(load_project(project, FORMAT), None)
+    if is_published(project):
+        report, findings = _audit_published(project)
+        document = assemble(report).document
+    else:
+        document, findings = _assembled(load_project(project, FORMAT), None)
     chosen = [table.strip("表")] if table else None
     out.print(draw_preview(document, findings, out.width, chosen))
 
@@ -337,18 +409,24 @@ def init(
     year: Annotated[Optional[int], typer.Option("--year", help="报告年度，例如 2025", show_default=False)] = None,
     from_: Annotated[
         Optional[Path],
-        typer.Option("--from", help="上年的项目文件夹（年度加一，预填上年结转）", show_default=False),
+        typer.Option("--from", help="上年的项目文件夹，或上年已发布的报告（.docx、.html、.pdf）", show_default=False),
     ] = None,
 ) -> None:
     """创建新的报告项目（不会覆盖已有内容）。
 
-    写入报告信息、六部分正文（附填写说明）和三张表（全部为 0）；用 --from 则从上年的项目开始。
+    写入报告信息、六部分正文（附填写说明）和三张表（全部为 0）；用 --from 则从上年的项目或已发布的报告开始。
     """
-    from .write.project import new_project, next_year, write_project
+    from .write.project import new_project, next_year, next_year_from_published, refuse_existing, write_project
 
     if year is not None and not 1990 <= year <= 2200:
         _fail(f"--year 应为四位数的年份，而不是 {year}", EXIT_INPUT)
-    if from_ is not None:
+    if from_ is not None and is_published(from_):
+        refuse_existing(folder)
+        published = _published(from_)
+        _print_notes(published.notes)
+        figures = f"{published.report.meta.year}年度数据.yaml"
+        files = next_year_from_published(published, figures, issuer, year)
+    elif from_ is not None:
         last = load_project(from_, FORMAT).report
         files = next_year(last, folder, issuer, year)
     elif issuer and year:
@@ -358,6 +436,36 @@ def init(
     write_project(folder, files)
     out.print(f"已创建：{relative(Location(folder))}", soft_wrap=True)
     out.print(f"下一步：在 tables/ 中填写数字，在 sections/ 中撰写正文，然后运行 zbreport check {folder}", soft_wrap=True)
+
+
+@command(app, "import")
+def import_report(
+    source: Annotated[Path, typer.Argument(help="已发布的年度报告：.docx、.html（.htm）或 .pdf", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="要创建的项目文件夹（不能已存在内容）", show_default=False)],
+) -> None:
+    """把已发布的年度报告（Word、网页、PDF）导入为报告项目。
+
+    数字照录（包括总计），正文转为 Markdown；不是年度报告时不写入任何内容。
+    """
+    from .write.project import imported_project, refuse_existing, write_project
+
+    if not is_published(source):
+        _fail(f"只能导入 .docx、.html（.htm）或 .pdf 格式的年度报告：{relative(Location(source))}", EXIT_INPUT)
+    refuse_existing(output)
+    published = _published(source)
+    write_project(output, imported_project(published))
+    _print_notes(published.notes)
+    findings = published.findings + check_report(published.report)
+    meta = published.report.meta
+    out.print(f"已导入：{meta.issuer} {meta.year}年度报告 → {relative(Location(output))}", soft_wrap=True)
+    if findings:
+        out.print(f"原报告{summary(findings)}（数字照录，未作改动；运行 zbreport check {output} 查看）", soft_wrap=True)
+    out.print(f"下一步：zbreport check {output}，然后 zbreport build {output}", soft_wrap=True)
+
+
+def _print_notes(notes: list[str]) -> None:
+    for note in notes:
+        err.print(Text("提示 ", style="cyan") + Text(note), soft_wrap=True)
 
 
 template_app = typer.Typer(help="Word 模板：导出默认模板以便修改，检查模板中的样式和占位符。", no_args_is_help=True)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import unicodedata
 import tempfile
 from pathlib import Path
 
@@ -17,7 +19,10 @@ import yaml
 from ..read import sourceyaml
 from ..diagnostics import OutputError
 from ..format import CellKey, Format, TableForm
-from ..model import Metadata, Number, Report, Rounding, format_number
+from ..model import Entry, Metadata, Number, Report, Rounding, format_number
+from ..read.published import PublishedReport
+from ..read.published.values import note_of
+from .markdown import markdown_of
 from ..read.project import REPORT_FILE, SECTIONS_DIR, TABLES_DIR
 from ..words import CONTACT, CONTACT_KEYS, DATE, DIGITS, INTRO, ISSUER, MODE, PERCENT, PREVIOUS, ROUNDING_WORDS, TEMPLATE, YEAR
 
@@ -34,6 +39,7 @@ def report_yaml(
     previous: str | None = None,
     intro: str | None = None,
     template: str | None = None,
+    date: str | None = None,
 ) -> str:
     given = dict(contact)
     lines = [
@@ -45,7 +51,10 @@ def report_yaml(
     for label in CONTACT_KEYS + tuple(k for k in given if k not in CONTACT_KEYS):
         value = given.get(label)
         lines.append(f"  {label}: {_scalar(value)}" if value else f"  # {label}:")
-    lines.append(f"# {DATE}: {year + 1}-01-20     # 落款日期，模板中可用 {{{{ {DATE} }}}} 引用")
+    if date:
+        lines.append(f"{DATE}: {date}     # 落款日期，模板中可用 {{{{ {DATE} }}}} 引用")
+    else:
+        lines.append(f"# {DATE}: {year + 1}-01-20     # 落款日期，模板中可用 {{{{ {DATE} }}}} 引用")
     modes = {v: k for k, v in ROUNDING_WORDS.items()}
     lines.append(f"# {PERCENT}：同比(…)、占比(…) 保留几位小数，截断还是四舍五入。")
     lines.append(f"{PERCENT}: {{{DIGITS}: {rounding.digits}, {MODE}: {modes[rounding.mode]}}}")
@@ -135,7 +144,6 @@ def next_year(last: Report, target: Path, issuer: str | None = None, year: int |
             template,
         )
     }
-    carry_over = last.format.carry_over
     for form in last.format.sections:
         section = next(s for s in last.sections if s.form is form)
         draft = f"<!-- 草稿：以下是{meta.year}年度报告的正文，请逐段改写为{new_year}年度的情况。 -->\n\n"
@@ -144,13 +152,7 @@ def next_year(last: Report, target: Path, issuer: str | None = None, year: int |
         else:
             files[f"{SECTIONS_DIR}/{form.file_name}"] = section_text(form.title, form.guidance)
         if form.table:
-            values: dict[CellKey, Number] = {}
-            if form.table.key == carry_over.table:
-                carried = last.tables[form.table.key].values
-                for cell in form.table.input_cells:
-                    if cell.row == carry_over.this_row:
-                        values[cell.key] = carried.get((carry_over.last_row, cell.col)) or 0
-            files[f"{TABLES_DIR}/{form.table.file_name}"] = table_yaml(form.table, values)
+            files[f"{TABLES_DIR}/{form.table.file_name}"] = table_yaml(form.table, carried_values(form.table, last))
     return files
 
 
@@ -164,13 +166,161 @@ def _written_intro(project_dir: Path) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- a published report, imported
+
+
+def imported_project(published: PublishedReport) -> Files:
+    """The project of a published report: its metadata, its narrative as Markdown, and every
+    table value as published, totals included, so that `check` compares them."""
+    report = published.report
+    meta = report.meta
+    source = report_source_name(report)
+    files = {
+        REPORT_FILE: f"# 由 zbreport import 导入自 {source}\n"
+        + report_yaml(meta.issuer, meta.year, meta.contact, intro=_intro(published), date=_iso_date(meta.date))
+    }
+    for section in report.sections:
+        form = section.form
+        text = markdown_of(section.blocks)
+        files[f"{SECTIONS_DIR}/{form.file_name}"] = text if text.strip() else section_text(form.title, form.guidance)
+        if form.table is not None and report.tables[form.table.key].entries:
+            data = report.tables[form.table.key]
+            files[f"{TABLES_DIR}/{form.table.file_name}"] = published_table_yaml(form.table, data.entries, source)
+    return files
+
+
+def next_year_from_published(
+    published: PublishedReport, figures_name: str, issuer: str | None = None, year: int | None = None
+) -> Files:
+    """Next year's project from last year's published report: like `next_year`, with last year's
+    figures written beside it (`figures_name`) and linked as 上年, the narrative as a draft."""
+    last = published.report
+    meta = last.meta
+    new_year = year or meta.year + 1
+    files = {
+        REPORT_FILE: report_yaml(
+            issuer or meta.issuer, new_year, meta.contact, previous=figures_name, intro=_intro(published)
+        ),
+        figures_name: figures_yaml(last),
+    }
+    for section in last.sections:
+        form = section.form
+        text = markdown_of(section.blocks)
+        draft = f"<!-- 草稿：以下是{meta.year}年度报告的正文（导入自 {report_source_name(last)}），请逐段改写为{new_year}年度的情况。 -->\n\n"
+        files[f"{SECTIONS_DIR}/{form.file_name}"] = draft + text if text.strip() else section_text(form.title, form.guidance)
+        if form.table:
+            files[f"{TABLES_DIR}/{form.table.file_name}"] = table_yaml(form.table, carried_values(form.table, last))
+    return files
+
+
+def carried_values(form: TableForm, last: Report) -> dict[CellKey, Number]:
+    """This year's 上年结转, from last year's 结转下年度继续办理."""
+    values: dict[CellKey, Number] = {}
+    carry_over = last.format.carry_over
+    if form.key == carry_over.table and form.key in last.tables:
+        carried = last.tables[form.key].values
+        for cell in form.input_cells:
+            if cell.row == carry_over.this_row:
+                values[cell.key] = carried.get((carry_over.last_row, cell.col)) or 0
+    return values
+
+
+def report_source_name(report: Report) -> str:
+    return next((s.source.name for s in report.sections if s.source is not None), "原报告")
+
+
+def _intro(published: PublishedReport) -> str | None:
+    """The report's own 导语, its year as a placeholder (so next year's says next year); None
+    when it is the one zbreport generates."""
+    meta = published.report.meta
+    if not published.written_intro or not meta.intro:
+        return None
+    return markdown_of(meta.intro).replace(f"{meta.year}年", f"{{{{ {YEAR} }}}}年")
+
+
+def _iso_date(printed: str | None) -> str | None:
+    if not printed:
+        return None
+    year, month, day = (int(n) for n in re.findall(r"\d+", printed))
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def published_table_yaml(form: TableForm, entries: dict[CellKey, Entry], source: str) -> str:
+    """A table file with every value as published: totals too, blanks, "/" and "—" as written;
+    the words written beside a number are kept in a comment at the end of its row."""
+    lines = [
+        f"# {form.title}",
+        f"# 照录自 {source}：每个数字都在它的行名和列名下；原表中的“总计”也照录，zbreport 会与各项之和核对。",
+    ]
+    rows: dict[tuple[str, ...], list[str]] = {}
+    notes: dict[tuple[str, ...], list[str]] = {}
+    for cell in form.cells:
+        entry = entries.get(cell.key)
+        if entry is None:
+            continue
+        path = cell.yaml_path[:-1]
+        rows.setdefault(path, []).append(f"{cell.yaml_path[-1]}: {_written_value(entry)}")
+        note = note_of(entry)
+        if note:
+            notes.setdefault(path, []).append(f"{cell.yaml_path[-1]}“{note}”")
+    written: set[tuple[str, ...]] = set()
+    for path, items in rows.items():
+        for depth in range(len(path) - 1):
+            if path[: depth + 1] not in written:
+                written.add(path[: depth + 1])
+                lines.append(f"{'  ' * depth}{path[depth]}:")
+        comment = f"  # 原文：{'；'.join(notes[path])}" if path in notes else ""
+        lines.append(f"{'  ' * (len(path) - 1)}{path[-1]}: {{{', '.join(items)}}}{comment}")
+    return "\n".join(lines) + "\n"
+
+
+def _written_value(entry: Entry) -> str:
+    if entry.state == "number" and entry.number is not None:
+        return format_number(entry.number) if note_of(entry) else _plain_number(entry.text)
+    if entry.state == "blank":
+        return '""'
+    return json.dumps(entry.text, ensure_ascii=False) if _needs_quotes(entry.text) else entry.text
+
+
+def _plain_number(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
+
+
+def _needs_quotes(text: str) -> bool:
+    try:
+        return yaml.safe_load(f"{{k: {text}}}") != {"k": text}
+    except yaml.YAMLError:
+        return True
+
+
+def figures_yaml(report: Report) -> str:
+    """Last year's figures as published, in the layout of a 上年 figures file; only numbers
+    (a blank or "—" is no figure to compare with)."""
+    lines = [
+        f"# {report.meta.year}年度报告中的数字，导入自 {report_source_name(report)}（供 R7、R9 核对和正文中的“上年”使用）。",
+        f"{YEAR}: {report.meta.year}",
+    ]
+    for key, data in report.tables.items():
+        numbers = {k: e for k, e in data.entries.items() if e.state == "number" and e.number is not None}
+        if not numbers:
+            continue
+        body = published_table_yaml(data.form, numbers, "").split("\n")[2:]
+        lines.append(f"表{key}:")
+        lines.extend(f"  {line}" for line in body if line)
+    return "\n".join(lines) + "\n"
+
+
 # ---------------------------------------------------------------- writing
+
+
+def refuse_existing(target: Path) -> None:
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise OutputError(f"{target} 已存在且不是空文件夹；zbreport 不会覆盖已有的内容")
 
 
 def write_project(target: Path, files: Files) -> None:
     """Create `target` with `files`, all or nothing; an existing non-empty folder is never touched."""
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise OutputError(f"{target} 已存在且不是空文件夹；zbreport init 不会覆盖已有的内容")
+    refuse_existing(target)
     parent = target.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
