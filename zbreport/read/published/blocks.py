@@ -8,11 +8,15 @@ knowing the official format and nothing about the file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal, Union
 
 Role = Literal["title", "heading", "paragraph", "item"]
+
+# A page number on a line of its own, as footers print it: "— 3 —", "- 3 -", "第3页", "3/12".
+PAGE_NUMBER = re.compile(r"^\s*(?:[—–\-－‒―]+\s*\d*\s*[—–\-－‒―]*|\d+\s*[—–\-－‒―]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
 
 
 @dataclass
