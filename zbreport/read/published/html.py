@@ -205,22 +205,31 @@ def _kind(table: TableBlock) -> str | None:
 
 
 def _report_part(blocks: list[Block], owners: list[etree._Element], page_title: str) -> list[Block]:
-    """The report's blocks: those inside the lowest element that holds all its section titles
-    and official tables, after the nearest title before it."""
+    """The report's blocks: those inside the element that holds its official tables and its
+    section titles (not the navigation's links that read like one), after the nearest title
+    before it."""
     candidates = [
         (i, found)
         for i, b in enumerate(blocks)
         if isinstance(b, TextBlock) and (found := titles.section_title(b.text)) is not None
     ]
-    anchors = [i for i, _ in titles.choose_sections(candidates)]
-    anchors += [i for i, b in enumerate(blocks) if isinstance(b, TableBlock) and _kind(b)]
-    if len(anchors) < 2:
+    tables = [i for i, b in enumerate(blocks) if isinstance(b, TableBlock) and _kind(b)]
+    heads = [i for i, _ in titles.choose_sections(candidates)]
+    if not tables and len(heads) < 2:
         return blocks
-    container = _common_ancestor([owners[i] for i in anchors])
-    inside = [i for i, owner in enumerate(owners) if owner is container or container in owner.iterancestors()]
+    container = _common_ancestor([owners[i] for i in (tables or heads)])
+    wanted = min(4, len({found.form.number for _, found in candidates}))
+
+    def sections_inside(node: etree._Element) -> int:
+        return len({found.form.number for i, found in candidates if _within(owners[i], node)})
+
+    while sections_inside(container) < wanted and container.getparent() is not None:
+        container = container.getparent()
+    inside = [i for i, owner in enumerate(owners) if _within(owner, container)]
     start = inside[0] if inside else 0
     kept = [blocks[i] for i in inside if not _is_chrome(blocks[i])]
-    texts = [b.text for b in kept[: min(anchors) - start + 1] if isinstance(b, TextBlock)]
+    first_anchor = min([i for i in tables + heads if i >= start], default=start)
+    texts = [b.text for b in blocks[start : first_anchor + 1] if isinstance(b, TextBlock)]
     if titles.find_title(texts) is None:
         before = next(
             (b for b in reversed(blocks[:start]) if isinstance(b, TextBlock) and titles.find_title([b.text])),
@@ -233,6 +242,10 @@ def _report_part(blocks: list[Block], owners: list[etree._Element], page_title: 
             if part:
                 kept.insert(0, TextBlock(part.strip(), "title"))
     return kept
+
+
+def _within(element: etree._Element, container: etree._Element) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
 
 
 def _common_ancestor(elements: list[etree._Element]) -> etree._Element:

@@ -265,8 +265,9 @@ class _Interpreter:
         text = "\n".join(b.text for b in intro)
         contact = titles.contact_details(text)
         blocks = tuple(self.text_block(b, self.where(f"导语第{i}段", b.page)) for i, b in enumerate(intro, start=1))
-        if title and f"{title.year}年政府信息公开工作年度报告" != "".join(title.text.split("\n")[-1].split()):
-            self.notes.append(f"标题“{title.text.splitlines()[-1]}”与标准写法“{title.year}年政府信息公开工作年度报告”不同；项目使用标准写法")
+        standard = Metadata(issuer, year).title
+        if title and title.wording != standard:
+            self.notes.append(f"标题“{title.wording}”与标准写法“{standard}”不同；项目使用标准写法")
         return Metadata(issuer, year, contact, blocks or None, date)
 
 

@@ -4,7 +4,8 @@ A PDF holds characters at positions, not paragraphs. Lines are the characters sh
 baseline; a paragraph ends where a line stops short of the right margin, and begins where a
 line is indented (the two-character indent of Chinese body text) or after a gap. Tables are
 found by their ruling lines (pdfplumber), each cell with the span its borders give; a table
-that runs over a page break comes back as two tables, which `join_continued_tables` makes one.
+that runs over a page break is joined again here, by the positions of its columns: the header
+it repeats is dropped, and a row that the break cut in two is made one row again.
 Page numbers and running headers are dropped. A PDF without characters is a scan: it is
 refused with a message rather than read as an empty report.
 """
@@ -42,7 +43,33 @@ class _Page:
     width: float
     height: float
     lines: list[_Line] = field(default_factory=list)
-    tables: list[tuple[float, TableBlock]] = field(default_factory=list)  # (top, table)
+    tables: list[_RawTable] = field(default_factory=list)
+
+
+@dataclass
+class _RawCell:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+
+
+@dataclass
+class _RawTable:
+    """A ruled table as drawn on one page (or several, once joined): rectangles and their text."""
+
+    page: int
+    top: float
+    bottom: float
+    cells: list[_RawCell]
+
+    def rows(self) -> list[list[_RawCell]]:
+        tops = _edges([c.top for c in self.cells])
+        rows: list[list[_RawCell]] = [[] for _ in tops]
+        for cell in self.cells:
+            rows[_index(tops, cell.top)].append(cell)
+        return [sorted(r, key=lambda c: c.x0) for r in rows]
 
 
 def read_pdf(path: Path) -> Published:
@@ -77,6 +104,7 @@ def read_pdf(path: Path) -> Published:
             Location(path),
         )
     _drop_running_lines(pages)
+    _join_page_breaks(pages)
     return Published(path, "PDF", _blocks(pages), notes)
 
 
@@ -94,10 +122,13 @@ def _read_page(page, number: int, notes: list[Note], path: Path) -> _Page:
     outside = [c for c in chars if not any(_inside(c, box) for box in boxes)]
     result.lines = _lines(outside)
     for table, box in zip(found, boxes):
-        grid = _grid(table.cells, [c for c in chars if _inside(c, box)])
-        if grid is not None:
-            grid.page = number
-            result.tables.append((box[1], grid))
+        inside = [c for c in chars if _inside(c, box)]
+        cells = [
+            _RawCell(*cell, _join_lines([l.text for l in _lines([c for c in inside if _inside(c, cell)])]))
+            for cell in table.cells
+        ]
+        if cells:
+            result.tables.append(_RawTable(number, box[1], box[3], cells))
     if page.images and len(chars) < 20:
         notes.append(Note("这一页主要是图片，其中的文字未读取", number))
     return result
@@ -162,25 +193,101 @@ def _join_lines(texts: list[str]) -> str:
     return out
 
 
-def _grid(cells: list[tuple[float, float, float, float]], chars: list[dict]) -> TableBlock | None:
+def _grid(table: _RawTable) -> TableBlock | None:
     """A table from the rectangles its borders draw: grid lines from every cell edge, each cell
-    spanning the grid lines it crosses, its text from the characters inside it."""
-    if not cells:
-        return None
-    xs = _edges([c[0] for c in cells] + [c[2] for c in cells])
-    ys = _edges([c[1] for c in cells] + [c[3] for c in cells])
+    spanning the grid lines it crosses."""
+    xs = _edges([c.x0 for c in table.cells] + [c.x1 for c in table.cells])
+    ys = _edges([c.top for c in table.cells] + [c.bottom for c in table.cells])
     if len(xs) < 2 or len(ys) < 2 or (len(xs) - 1) * (len(ys) - 1) > limits.MAX_TABLE_CELLS:
         return None
     out: list[Cell] = []
-    for box in sorted(cells, key=lambda b: (b[1], b[0])):
-        col, col_end = _index(xs, box[0]), _index(xs, box[2])
-        row, row_end = _index(ys, box[1]), _index(ys, box[3])
-        if col_end <= col or row_end <= row:
-            continue
-        inside = [c for c in chars if _inside(c, box)]
-        text = _join_lines([l.text for l in _lines(inside)])
-        out.append(Cell(text, row, col, row_end - row, col_end - col))
-    return TableBlock(out, len(ys) - 1, len(xs) - 1)
+    for box in sorted(table.cells, key=lambda b: (b.top, b.x0)):
+        col, col_end = _index(xs, box.x0), _index(xs, box.x1)
+        row, row_end = _index(ys, box.top), _index(ys, box.bottom)
+        if col_end > col and row_end > row:
+            out.append(Cell(box.text, row, col, row_end - row, col_end - col))
+    return TableBlock(out, len(ys) - 1, len(xs) - 1, table.page)
+
+
+def _join_page_breaks(pages: list[_Page]) -> None:
+    """A table that ends a page and one that starts the next are one table cut by the break;
+    the joined table stays where it began (a long table may run over several pages)."""
+    running: tuple[_Page, int] | None = None  # the table that ends the page before, and where it is
+    for page in pages:
+        if running is not None and page.tables and not any(l.bottom < page.tables[0].top for l in page.lines):
+            holder, index = running
+            holder.tables[index] = _stacked(holder.tables[index], page.tables.pop(0))
+            if not page.tables and not page.lines:
+                continue  # the table filled this page too, and may go on
+        running = None
+        if page.tables and not any(l.top > page.tables[-1].bottom for l in page.lines):
+            running = (page, len(page.tables) - 1)
+
+
+def _stacked(upper: _RawTable, lower: _RawTable) -> _RawTable:
+    upper_rows, lower_rows = upper.rows(), lower.rows()
+    repeated = 0
+    while repeated < min(len(upper_rows), len(lower_rows)) - 1 and _texts(upper_rows[repeated]) == _texts(lower_rows[repeated]):
+        repeated += 1
+    kept = [c for row in lower_rows[repeated:] for c in row]
+    if repeated < len(lower_rows) and _cut_row(upper_rows[-1], lower_rows[repeated]):
+        kept = _mend(upper, lower_rows[repeated], kept)
+    if not kept:
+        return upper
+    shift = upper.bottom - min(c.top for c in kept)
+    moved = [_RawCell(c.x0, c.top + shift, c.x1, c.bottom + shift, c.text) for c in kept]
+    return _RawTable(upper.page, upper.top, max(c.bottom for c in moved), upper.cells + moved)
+
+
+def _texts(row: list[_RawCell]) -> list[str]:
+    return ["".join(c.text.split()) for c in row]
+
+
+_ROW_START = re.compile(r"^(?:（?[一二三四五六七八九十\d]+[）、.．]|\(\d+\))")
+
+
+def _cut_row(above: list[_RawCell], below: list[_RawCell]) -> bool:
+    """The last row of a page and the first of the next are halves of one row: the lower half's
+    label is no label of its own (no numbering, not an official label), and no column has a
+    number in both halves."""
+    from ...format import TABLES
+    from .labelmatch import label_core, label_key
+
+    first = next((c.text for c in below if c.text.strip()), "")
+    if not first or _ROW_START.match(first.strip()) or not any(c.text.strip() for c in above):
+        return False
+    labels = {label_key(s.text) for form in TABLES.values() for s in form.layout.cells if s.text}
+    cores = {label_core(s.text) for form in TABLES.values() for s in form.layout.cells if s.text}
+    if label_key(first) in labels or label_core(first) in cores:
+        return False
+    numeric = lambda c: bool(re.match(r"^\s*-?\d", c.text))  # noqa: E731
+    for cell in below:
+        partner = _overlapping(above, cell)
+        if partner is not None and numeric(cell) and numeric(partner):
+            return False
+    return True
+
+
+def _mend(upper: _RawTable, cut: list[_RawCell], kept: list[_RawCell]) -> list[_RawCell]:
+    """The lower half's text appended to the cells above it; the half row itself removed."""
+    row_bottom = min(c.bottom for c in cut)
+    for cell in cut:
+        if cell.bottom > row_bottom + 1:
+            continue  # a merged cell that goes on below keeps its place
+        partner = _overlapping([c for c in upper.cells if abs(c.bottom - upper.bottom) < 1.5], cell)
+        if partner is not None and cell.text:
+            partner.text = _join_lines([partner.text, cell.text])
+        kept.remove(cell)
+    return kept
+
+
+def _overlapping(cells: list[_RawCell], cell: _RawCell) -> _RawCell | None:
+    best, overlap = None, 0.0
+    for other in cells:
+        width = min(other.x1, cell.x1) - max(other.x0, cell.x0)
+        if width > overlap:
+            best, overlap = other, width
+    return best
 
 
 def _edges(values: list[float], tolerance: float = 2.0) -> list[float]:
@@ -201,8 +308,8 @@ def _drop_running_lines(pages: list[_Page]) -> None:
         return line.bottom < MARGIN_ZONE * page.height or line.top > (1 - MARGIN_ZONE) * page.height
 
     def at_edge(page: _Page, line: _Line) -> bool:
-        body_top = min([l.top for l in page.lines] + [top for top, _ in page.tables])
-        body_bottom = max([l.bottom for l in page.lines] + [t_top for t_top, _ in page.tables])
+        body_top = min([l.top for l in page.lines] + [t.top for t in page.tables])
+        body_bottom = max([l.bottom for l in page.lines] + [t.bottom for t in page.tables])
         return in_margin(page, line) or line.top <= body_top or line.bottom >= body_bottom
 
     repeated = Counter("".join(l.text.split()) for p in pages for l in p.lines if in_margin(p, l))
@@ -217,9 +324,9 @@ def _drop_running_lines(pages: list[_Page]) -> None:
 def _blocks(pages: list[_Page]) -> list[Block]:
     body = [l for p in pages for l in p.lines]
     if not body:
-        return [t for p in pages for _, t in p.tables]
+        return [g for p in pages for t in p.tables if (g := _grid(t)) is not None]
     size = statistics.median(l.size for l in body)
-    left = Counter(round(l.x0) for l in body).most_common(1)[0][0]
+    left = sorted(l.x0 for l in body)[int(0.05 * (len(body) - 1))]  # most paragraphs may be one indented line
     right = sorted(l.x1 for l in body)[int(0.9 * (len(body) - 1))]
     pitches = [b.top - a.top for p in pages for a, b in zip(p.lines, p.lines[1:]) if 0 < b.top - a.top < 3 * size]
     pitch = statistics.median(pitches) if pitches else 1.5 * size
@@ -235,13 +342,15 @@ def _blocks(pages: list[_Page]) -> list[Block]:
             current.clear()
 
     for page in pages:
-        items: list[tuple[float, object]] = [(l.top, l) for l in page.lines] + [(top, t) for top, t in page.tables]
+        items: list[tuple[float, object]] = [(l.top, l) for l in page.lines] + [(t.top, t) for t in page.tables]
         items.sort(key=lambda item: item[0])
         previous: _Line | None = current[-1] if current else None
         for _, item in items:
-            if isinstance(item, TableBlock):
+            if isinstance(item, _RawTable):
                 close()
-                blocks.append(item)
+                grid = _grid(item)
+                if grid is not None:
+                    blocks.append(grid)
                 previous = None
                 continue
             line: _Line = item  # type: ignore[assignment]
@@ -249,7 +358,8 @@ def _blocks(pages: list[_Page]) -> list[Block]:
                 previous is None
                 and not current
                 or line.x0 > left + 0.8 * size  # the first line of a paragraph is indented
-                or (previous is not None and previous.x1 < right - 1.5 * size)  # the line before stopped short
+                # the line before stopped short (left-aligned text may stop a character or two short anyway)
+                or (previous is not None and previous.x1 < right - 3 * size)
                 or (previous is not None and page.number == current_page and line.top - previous.top > 1.7 * pitch)
                 or abs(line.size - (current[-1].size if current else line.size)) > 0.15 * size
             )
@@ -258,7 +368,7 @@ def _blocks(pages: list[_Page]) -> list[Block]:
                 current_page = page.number
             current.append(line)
             previous = line
-        if current and current[-1].x1 < right - 1.5 * size:
+        if current and current[-1].x1 < right - 3 * size:
             close()  # a paragraph that ends on this page; one running on has its last line full
     close()
     return blocks

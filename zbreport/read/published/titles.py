@@ -32,6 +32,7 @@ class Title:
     year: int
     text: str  # the title as published, both lines joined
     blocks: int  # how many blocks it took (1, or 2 when the issuer stands on its own line)
+    wording: str  # the title after the issuer: "2024年政府信息公开工作年度报告", or as it was written
 
 
 def find_title(texts: list[str]) -> Title | None:
@@ -53,7 +54,7 @@ def find_title(texts: list[str]) -> Title | None:
             before = "".join(texts[i - 1].split())
             if 0 < len(before) <= 40 and not re.search(r"[。；！？]", before):
                 issuer, taken = before, 2
-        return Title(issuer, year, (issuer + "\n" if taken == 2 else "") + flat, taken)
+        return Title(issuer, year, (issuer + "\n" if taken == 2 else "") + flat, taken, flat[match.start():])
     return None
 
 
@@ -178,7 +179,7 @@ def standalone_heading(text: str) -> int:
     """The level of a short numbered line that stands alone as a heading; 0 if it reads as a sentence."""
     flat = text.strip()
     level = numbering_level(flat)
-    if not level or len(flat) > 40 or "\n" in flat or re.search(r"[，,；;]", flat):
+    if not level or len(flat) > 40 or "\n" in flat or re.search(r"[，,；;]", flat) or flat.endswith(("。", "；")):
         return 0
     if re.search(r"[。：:]", flat[:-1]):
         return 0
