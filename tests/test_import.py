@@ -1,0 +1,387 @@
+"""`zbreport import`, `check FILE…` and `init --from FILE`: published reports read back.
+
+The documents are made the way agencies make them (agency_documents.py) and the way zbreport
+makes them (the sample's build), then saved to PDF and HTML by LibreOffice, once a session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+import agency_documents as agency
+from conftest import SAMPLE, run_cli
+from docx_reading import open_docx
+from zbreport.format import TABLES
+from zbreport.read.project import load_project
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_libreoffice = pytest.mark.skipif(
+    not SOFFICE and not os.environ.get("CI"), reason="LibreOffice not installed (CI installs it)"
+)
+
+
+def convert(files: list[Path], to: str, folder: Path) -> None:
+    """LibreOffice's own conversion, as an agency saves a report as PDF or web page: one run for all files."""
+    assert SOFFICE, "CI must have soffice"
+    profile = folder / "lo-profile"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", to, "--outdir", str(folder), *map(str, files)],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+
+
+@pytest.fixture(scope="session")
+def documents(tmp_path_factory, sample_docx) -> dict[str, Path]:
+    """The sample as zbreport builds it and the agency's report, as .docx and a portal page."""
+    folder = tmp_path_factory.mktemp("published")
+    made = {
+        "sample.docx": shutil.copy(sample_docx, folder / "sample.docx"),
+        "agency.docx": agency.write_docx(folder / "agency.docx"),
+        "portal.html": agency.write_portal_page(folder / "portal.html"),
+    }
+    return {k: Path(v) for k, v in made.items()}
+
+
+@pytest.fixture(scope="session")
+def converted(documents, tmp_path_factory) -> dict[str, Path]:
+    """The two .docx files saved as PDF and as HTML by LibreOffice."""
+    if not SOFFICE:
+        pytest.skip("LibreOffice not installed")
+    folder = tmp_path_factory.mktemp("libreoffice")
+    sources = [documents["sample.docx"], documents["agency.docx"]]
+    convert(sources, "pdf", folder)
+    convert(sources, "html", folder)
+    return {f"{stem}.{ext}": folder / f"{stem}.{ext}" for stem in ("sample", "agency") for ext in ("pdf", "html")}
+
+
+def source(name: str, documents, request) -> Path:
+    if name in documents:
+        return documents[name]
+    return request.getfixturevalue("converted")[name]
+
+
+def paragraphs(path: Path) -> list[str]:
+    return [p.text for p in open_docx(path).paragraphs]
+
+
+# ---------------------------------------------------------------- round trips of zbreport's own report
+
+
+@pytest.mark.parametrize("name", ["sample.docx", pytest.param("sample.pdf", marks=needs_libreoffice), pytest.param("sample.html", marks=needs_libreoffice)])
+def test_round_trip(name, documents, request, tmp_path, sample_docx):
+    """The report zbreport builds, imported back: the sample's tables, and the same text once built."""
+    imported = tmp_path / "imported"
+    result = run_cli("import", source(name, documents, request), "-o", imported)
+    assert result.code == 0, result.output
+    mine, sample = load_project(imported).report, load_project(SAMPLE).report
+    for key, table in sample.tables.items():
+        assert mine.tables[key].values == table.values, f"表{key}"
+        typed_totals = [c.key for c in table.form.cells if c.computed and c.key in mine.tables[key].entries]
+        assert len(typed_totals) == sum(c.computed for c in table.form.cells), "the printed totals are kept as typed"
+    assert mine.meta.contact == sample.meta.contact
+    assert "导语" not in yaml.safe_load((imported / "report.yaml").read_text(encoding="utf-8")), "the generated 导语 is not copied"
+    assert run_cli("check", imported).code == 0
+    rebuilt = tmp_path / "rebuilt.docx"
+    assert run_cli("build", imported, "-o", rebuilt).code == 0
+    assert paragraphs(rebuilt) == paragraphs(sample_docx)
+
+
+def test_round_trip_through_the_html_writer(tmp_path, sample_docx):
+    """Issue #12's HTML page, imported back. Runs once `build --format html` exists."""
+    if "--format" not in run_cli("build", "--help").stdout:
+        pytest.skip("build --format html (issue #12) does not exist yet")
+    page = tmp_path / "sample.html"
+    assert run_cli("build", SAMPLE, "--format", "html", "-o", page).code == 0
+    assert run_cli("import", page, "-o", tmp_path / "imported").code == 0
+    assert run_cli("build", tmp_path / "imported", "-o", tmp_path / "rebuilt.docx").code == 0
+    assert paragraphs(tmp_path / "rebuilt.docx") == paragraphs(sample_docx)
+
+
+# ---------------------------------------------------------------- an agency's report, as published
+
+AGENCY = ["agency.docx", pytest.param("agency.pdf", marks=needs_libreoffice), pytest.param("agency.html", marks=needs_libreoffice), "portal.html"]
+
+
+@pytest.mark.parametrize("name", AGENCY)
+def test_every_number_at_its_label(name, documents, request, tmp_path):
+    imported = tmp_path / "imported"
+    result = run_cli("import", source(name, documents, request), "-o", imported)
+    assert result.code == 0, result.output
+    assert "原报告共 1 个错误，3 个警告" in result.stdout
+    tables = load_project(imported).report.tables
+
+    rows3 = list(dict.fromkeys(c.row for c in TABLES["三"].cells))
+    cols3 = list(dict.fromkeys(c.col for c in TABLES["三"].cells))
+    assert len(rows3) == len(agency.TABLE_3_FIGURES)
+    for row, (_, label, figures) in zip(rows3, agency.TABLE_3_FIGURES):
+        written = [tables["三"].entries[(row, col)].text for col in cols3]
+        assert written == figures, label
+    for (block, row_label, col_label), figure in agency.TABLE_2_FIGURES.items():
+        cell = next(c for c in TABLES["二"].cells if c.yaml_path == (block, row_label, col_label))
+        assert tables["二"].entries[cell.key].text == figure
+    assert [tables["四"].entries[c.key].text for c in TABLES["四"].cells] == agency.TABLE_4_FIGURES
+
+    # the wrong total is kept as published, and check says so at its line
+    check = json.loads(run_cli("check", imported, "--format", "json").stdout)
+    [r3] = [f for f in check["findings"] if f["rule"] == "R3"]
+    assert r3["file"].endswith("table3.yaml") and "填写为 246" in r3["message"] and "245" in r3["message"]
+
+
+@pytest.mark.parametrize("name", AGENCY)
+def test_findings_in_the_published_file(name, documents, request):
+    path = source(name, documents, request)
+    result = run_cli("check", path, "--format", "json")
+    assert result.code == 1
+    payload = json.loads(result.stdout)
+    assert (payload["issuer"], payload["year"], payload["errors"], payload["warnings"]) == (agency.ISSUER, 2024, 1, 3)
+    found = {(f["rule"], f["place"].split("，")[-1]) for f in payload["findings"]}
+    assert found == {
+        ("R3", "表三“一、本年新收政府信息公开申请数量”行“总计”列"),
+        ("label", "表三“2.其他法律行政止公开”行"),
+        ("section-title", "“四、政府信息公开行政法复议、行政诉讼情况”"),
+        ("section-title", "“五、政府信息公开工作存在的主要问题及改进情况”"),
+    }
+    r3 = next(f for f in payload["findings"] if f["rule"] == "R3")
+    assert r3["file"] == str(path) and "243+2 = 245" in r3["message"]
+    if name.endswith(".pdf"):
+        assert r3["place"].startswith("第") and "页" in r3["place"]
+
+
+@pytest.mark.parametrize("name", AGENCY)
+def test_narrative_and_metadata(name, documents, request, tmp_path):
+    imported = tmp_path / "imported"
+    assert run_cli("import", source(name, documents, request), "-o", imported).code == 0
+    text = {p.name: p.read_text(encoding="utf-8") for p in (imported / "sections").iterdir()}
+    assert "2024年，市政府办公室按照全市的部署推进政务公开。" in text["1-overview.md"]
+    assert "## （一）主动公开方面。\n\n全年公开政府文件86件" in text["1-overview.md"]
+    assert text["2-proactive.md"].startswith(agency.NOTES_UNDER_TABLE_2[0])
+    assert "## （一）信息处理费收取情况" in text["6-other.md"]
+    assert text["6-other.md"].rstrip().endswith("举办全市政务公开专题培训，1000余人参加。"), "the signature is not narrative"
+    report = yaml.safe_load((imported / "report.yaml").read_text(encoding="utf-8"))
+    assert report["机关全称"] == agency.ISSUER and report["年度"] == 2024
+    assert report["联系方式"] == {"地址": "淄博市张店区人民西路8号", "邮编": "255000", "电话": "0533-3183622", "电子邮箱": "zwgkb@zb.shandong.cn"}
+    assert str(report["成文日期"]) == "2025-01-20"
+    assert "统计期限为{{ 年度 }}年1月1日至{{ 年度 }}年12月31日" in report["导语"], "the report's own 导语, its year a placeholder"
+    everything = "".join(text.values()) + (imported / "report.yaml").read_text(encoding="utf-8")
+    for chrome in ("当前位置", "网站标识码", "浏览次数", "索引号", "打印本页", "统计代码"):
+        assert chrome not in everything
+    out = tmp_path / "rebuilt.docx"
+    assert run_cli("build", imported, "-o", out, "--force").code == 0
+    built = paragraphs(out)
+    assert "2024年，市政府办公室按照全市的部署推进政务公开。" in built
+    assert "（一）主动公开方面。全年公开政府文件86件，政策性文件都配发了解读。" in built
+
+
+def test_what_a_project_cannot_hold_is_said(documents, tmp_path):
+    result = run_cli("import", documents["agency.docx"], "-o", tmp_path / "imported")
+    assert result.code == 0
+    assert "提示 文中有 1 张图片或图形，未导入" in result.stderr
+
+
+def test_blank_slash_dash_and_notes_kept_as_written(tmp_path):
+    figures = dict(agency.TABLE_2_FIGURES)
+    figures[("第二十条第（一）项", "规章", "本年制发件数")] = "/"
+    figures[("第二十条第（一）项", "行政规范性文件", "本年制发件数")] = "6（含修订2件）"
+    figures[("第二十条第（五）项", "行政许可", "本年处理决定数量")] = "—"
+    figures[("第二十条第（六）项", "行政处罚", "本年处理决定数量")] = ""
+    doc = agency.write_docx(tmp_path / "report.docx", agency.AgencyReport(table_2=agency.table_2_rows(figures)))
+    imported = tmp_path / "imported"
+    assert run_cli("import", doc, "-o", imported).code == 0
+    table2 = (imported / "tables" / "table2.yaml").read_text(encoding="utf-8")
+    assert "规章: {本年制发件数: /, 本年废止件数: 4, 现行有效件数: 32}" in table2
+    assert "行政规范性文件: {本年制发件数: 6, 本年废止件数: 1, 现行有效件数: 49}  # 原文：本年制发件数“6（含修订2件）”" in table2
+    assert "行政许可: {本年处理决定数量: —}" in table2
+    assert '行政处罚: {本年处理决定数量: ""}' in table2
+    check = json.loads(run_cli("check", doc, "--format", "json").stdout)
+    r6 = sorted(f["message"] for f in check["findings"] if f["rule"] == "R6")
+    assert len(r6) == 2 and "行政许可" in r6[0] + r6[1] and "行政处罚" in r6[0] + r6[1]
+    assert not any("规章" in m for m in r6), "“/” is allowed for 规章"
+
+
+def test_a_2019_format_table_is_named(tmp_path):
+    rows = [
+        [("第二十条第（一）项", 1, 4)],
+        [("信息内容", 1, 1), ("本年新制作数量", 1, 1), ("本年新公开数量", 1, 1), ("对外公开总数量", 1, 1)],
+        [("规章", 1, 1), ("0", 1, 1), ("0", 1, 1), ("0", 1, 1)],
+        [("规范性文件", 1, 1), ("3", 1, 1), ("3", 1, 1), ("20", 1, 1)],
+        [("第二十条第（九）项", 1, 4)],
+        [("信息内容", 1, 1), ("采购项目数量", 1, 2), ("采购总金额", 1, 1)],
+        [("政府集中采购", 1, 1), ("0", 1, 2), ("0", 1, 1)],
+    ]
+    doc = agency.write_docx(tmp_path / "2019.docx", agency.AgencyReport(table_2=rows))
+    payload = json.loads(run_cli("check", doc, "--format", "json").stdout)
+    r12 = [f for f in payload["findings"] if f["rule"] == "R12"]
+    assert len(r12) == 1 and "表二是2019年试行格式（国办公开办函〔2019〕60号）" in r12[0]["message"]
+    assert not [f for f in payload["findings"] if f["rule"] == "missing" and f["table"] == "二"]
+    result = run_cli("import", doc, "-o", tmp_path / "imported")
+    assert "表二是2019年试行格式" in result.stderr
+    assert not (tmp_path / "imported" / "tables" / "table2.yaml").exists()
+
+
+# ---------------------------------------------------------------- commands
+
+
+def test_check_many_published_reports(documents, tmp_path):
+    result = run_cli("check", documents["sample.docx"], documents["agency.docx"], tmp_path / "missing.pdf")
+    assert result.code == 2  # one unreadable: the worst of the run
+    lines = result.stdout.splitlines()
+    assert any(l.endswith("淄博市人民政府办公室 2024年度  错误 0  警告 0") for l in lines)
+    assert any(l.endswith("淄博市人民政府办公室 2024年度  错误 1  警告 3") for l in lines)
+    assert any("missing.pdf  无法读取" in l for l in lines)
+    payload = json.loads(run_cli("check", documents["sample.docx"], documents["agency.docx"], "--format", "json").stdout)
+    assert [(p["issuer"], p["errors"]) for p in payload] == [(agency.ISSUER, 0), (agency.ISSUER, 1)]
+
+
+def test_check_a_project_and_a_published_report_together(documents):
+    result = run_cli("check", SAMPLE, documents["sample.docx"])
+    assert result.code == 0, result.output
+    assert result.stdout.count("错误 0  警告 0") == 2
+
+
+def test_import_never_overwrites(documents, project):
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    result = run_cli("import", documents["sample.docx"], "-o", project)
+    assert result.code == 3 and "不会覆盖" in result.stderr
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
+def test_a_document_that_is_not_a_report_writes_nothing(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("关于召开2025年第一次工作会议的通知")
+    document.add_paragraph("各科室：定于下周一召开工作会议。")
+    document.save(str(tmp_path / "通知.docx"))
+    result = run_cli("import", tmp_path / "通知.docx", "-o", tmp_path / "out")
+    assert result.code == 2
+    assert "不像政府信息公开工作年度报告" in result.stderr and "标题" in result.stderr and "没有找到表三" in result.stderr
+    assert not (tmp_path / "out").exists()
+    assert run_cli("check", tmp_path / "通知.docx").code == 2
+
+
+def test_next_year_from_a_published_report(tmp_path, documents, request):
+    path = documents["sample.docx"] if not SOFFICE else request.getfixturevalue("converted")["sample.pdf"]
+    folder = tmp_path / "2025"
+    result = run_cli("init", folder, "--from", path)
+    assert result.code == 0, result.output
+    report = yaml.safe_load((folder / "report.yaml").read_text(encoding="utf-8"))
+    assert (report["年度"], report["上年"]) == (2025, "2024年度数据.yaml")
+    last = yaml.safe_load((folder / "2024年度数据.yaml").read_text(encoding="utf-8"))
+    assert last["年度"] == 2024 and last["表三"]["三、本年度办理结果"]["（七）总计"]["总计"] == 261
+    assert "草稿" in (folder / "sections" / "1-overview.md").read_text(encoding="utf-8")
+    with (folder / "sections" / "3-applications.md").open("a", encoding="utf-8") as notes:
+        notes.write("\n上年办理{{上年(表三·（七）总计·总计)}}件。\n")
+    out = tmp_path / "2025.docx"
+    build = run_cli("build", folder, "-o", out)
+    assert build.code == 0, build.output
+    assert "上年办理261件。" in paragraphs(out)
+    assert "[R7]" not in run_cli("check", folder).stdout
+
+
+# ---------------------------------------------------------------- files that are not what they claim
+
+
+def test_zip_bomb_is_refused_before_inflating(tmp_path):
+    import zipfile
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" + b" " * (60 * 1024 * 1024))
+    result = run_cli("check", bomb)
+    assert result.code == 2 and "解压后" in result.stderr and "不读取" in result.stderr
+
+
+def test_external_entities_are_never_resolved(tmp_path):
+    import zipfile
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密内容", encoding="utf-8")
+    xml = (
+        f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>'
+    )
+    path = tmp_path / "entity.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", xml)
+    result = run_cli("import", path, "-o", tmp_path / "out")
+    assert result.code == 2 and "DTD" in result.stderr
+    assert "机密内容" not in result.output and not (tmp_path / "out").exists()
+
+
+def _pdf(pages: int, text: bool = False) -> bytes:
+    """A minimal PDF of empty pages (or with one line of text), with a correct cross-reference table."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]
+    kids = []
+    for i in range(pages):
+        kids.append(f"{3 + i} 0 R")
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {3 + pages} 0 R /Resources << /Font << /F1 {4 + pages} 0 R >> >> >>")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {pages} >>"
+    stream = "BT /F1 12 Tf 72 720 Td (Annual report) Tj ET" if text else ""
+    objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_a_500_page_pdf_is_refused(tmp_path):
+    path = tmp_path / "long.pdf"
+    path.write_bytes(_pdf(500))
+    result = run_cli("check", path)
+    assert result.code == 2 and "500 页" in result.stderr and "上限" in result.stderr
+
+
+def test_a_scanned_pdf_says_it_has_no_text(tmp_path):
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(_pdf(2))
+    result = run_cli("import", path, "-o", tmp_path / "out")
+    assert result.code == 2 and "没有文字层" in result.stderr and "扫描" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_pdf_with_text_but_no_report(tmp_path):
+    path = tmp_path / "other.pdf"
+    path.write_bytes(_pdf(1, text=True))
+    result = run_cli("check", path)
+    assert result.code == 2 and "不像政府信息公开工作年度报告" in result.stderr
+
+
+def test_a_50_mb_page_is_refused(tmp_path):
+    path = tmp_path / "huge.html"
+    with path.open("wb") as page:
+        page.write(b"<html><body>")
+        page.truncate(50 * 1024 * 1024)
+    result = run_cli("check", path)
+    assert result.code == 2 and "50 MB" in result.stderr and "上限" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("report.doc", b"\xd0\xcf\x11\xe0", "另存为 .docx"),
+        ("report.docx", b"not a zip at all", "不是有效的Word 文档"),
+        ("report.pdf", b"%PDF-1.4 garbage", "无法读取这个 PDF"),
+    ],
+)
+def test_damaged_or_unsupported_files(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run_cli("check", path)
+    assert result.code == 2 and message in result.stderr, result.output
+    assert "Traceback" not in result.output and "内部错误" not in result.output
