@@ -18,7 +18,7 @@ import yaml
 import agency_documents as agency
 from conftest import SAMPLE, run_cli
 from docx_reading import open_docx
-from zbreport.format import TABLES
+from zbreport.format import GB2021
 from zbreport.read.project import load_project
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -82,7 +82,7 @@ def test_round_trip(name, documents, request, tmp_path, sample_docx):
     imported = tmp_path / "imported"
     result = run_cli("import", source(name, documents, request), "-o", imported)
     assert result.code == 0, result.output
-    mine, sample = load_project(imported).report, load_project(SAMPLE).report
+    mine, sample = load_project(imported, GB2021).report, load_project(SAMPLE, GB2021).report
     for key, table in sample.tables.items():
         assert mine.tables[key].values == table.values, f"表{key}"
         typed_totals = [c.key for c in table.form.cells if c.computed and c.key in mine.tables[key].entries]
@@ -117,18 +117,18 @@ def test_every_number_at_its_label(name, documents, request, tmp_path):
     result = run_cli("import", source(name, documents, request), "-o", imported)
     assert result.code == 0, result.output
     assert "原报告共 1 个错误，3 个警告" in result.stdout
-    tables = load_project(imported).report.tables
+    tables = load_project(imported, GB2021).report.tables
 
-    rows3 = list(dict.fromkeys(c.row for c in TABLES["三"].cells))
-    cols3 = list(dict.fromkeys(c.col for c in TABLES["三"].cells))
+    rows3 = list(dict.fromkeys(c.row for c in GB2021.tables["三"].cells))
+    cols3 = list(dict.fromkeys(c.col for c in GB2021.tables["三"].cells))
     assert len(rows3) == len(agency.TABLE_3_FIGURES)
     for row, (_, label, figures) in zip(rows3, agency.TABLE_3_FIGURES):
         written = [tables["三"].entries[(row, col)].text for col in cols3]
         assert written == figures, label
     for (block, row_label, col_label), figure in agency.TABLE_2_FIGURES.items():
-        cell = next(c for c in TABLES["二"].cells if c.yaml_path == (block, row_label, col_label))
+        cell = next(c for c in GB2021.tables["二"].cells if c.yaml_path == (block, row_label, col_label))
         assert tables["二"].entries[cell.key].text == figure
-    assert [tables["四"].entries[c.key].text for c in TABLES["四"].cells] == agency.TABLE_4_FIGURES
+    assert [tables["四"].entries[c.key].text for c in GB2021.tables["四"].cells] == agency.TABLE_4_FIGURES
 
     # the wrong total is kept as published, and check says so at its line
     check = json.loads(run_cli("check", imported, "--format", "json").stdout)

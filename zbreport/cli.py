@@ -310,7 +310,7 @@ def _audit_published(path: Path):
 def _published(path: Path):
     from .read.published import read_published
 
-    published = read_published(path)
+    published = read_published(path, FORMAT)
     if published.missing:
         raise InputError("不像政府信息公开工作年度报告：" + "；".join(published.missing), Location(path))
     return published

@@ -9,7 +9,27 @@ from __future__ import annotations
 
 import re
 
-from ..model import Block, GridTable, Heading, ListBlock, OfficialTablePlace, PageBreak, Paragraph, Span
+from ..model import (
+    Block,
+    BlockQuote,
+    Code,
+    CodeBlock,
+    Container,
+    Emph,
+    GridTable,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    OfficialTablePlace,
+    PageBreak,
+    Paragraph,
+    Placeholder,
+    Strikeout,
+    Strong,
+    Text,
+)
 from ..read.markdown import RUN_IN_ENDINGS
 
 _INLINE = re.compile(r"([\\`*_\[\]<>!|~&])")
@@ -24,19 +44,23 @@ def markdown_of(blocks: tuple[Block, ...] | list[Block]) -> str:
 
 def _block(block: Block) -> str:
     if isinstance(block, Heading):
-        return "#" * block.level + " " + _inline(block.spans)
+        return "#" * block.level + " " + _inline(block.content)
     if isinstance(block, Paragraph):
         if block.lead is not None and block.lead.text.rstrip().endswith(RUN_IN_ENDINGS):
-            return "#" * block.lead.level + " " + _inline(block.lead.spans) + "\n\n" + _inline(block.spans)
-        lead = block.lead.spans if block.lead is not None else ()
-        return _inline(lead + block.spans)
+            return "#" * block.lead.level + " " + _inline(block.lead.content) + "\n\n" + _inline(block.content)
+        lead = block.lead.content if block.lead is not None else ()
+        return _inline(lead + block.content)
     if isinstance(block, ListBlock):
         lines = []
         for number, item in enumerate(block.items, start=block.start):
             marker = f"{number}." if block.ordered else "-"
-            text = " ".join(_inline(b.spans) for b in item if isinstance(b, (Paragraph, Heading)))
+            text = " ".join(_inline(b.content) for b in item if isinstance(b, (Paragraph, Heading)))
             lines.append(f"{marker} {text}")
         return "\n".join(lines)
+    if isinstance(block, BlockQuote):
+        return "\n".join("> " + line for line in markdown_of(block.blocks).rstrip("\n").split("\n"))
+    if isinstance(block, CodeBlock):
+        return "```\n" + block.text + "\n```"
     if isinstance(block, GridTable):
         return _table(block)
     if isinstance(block, OfficialTablePlace):
@@ -46,19 +70,31 @@ def _block(block: Block) -> str:
     return ""
 
 
-def _inline(spans: tuple[Span, ...]) -> str:
-    out = []
-    for span in spans:
-        if span.text == "\n":
-            out.append("\\\n")
-            continue
-        text = escape(span.text)
-        if span.bold and text.strip():
-            text = f"**{text}**"
-        if span.italic and text.strip():
-            text = f"*{text}*"
-        out.append(text)
-    return "\n".join(_LINE_START.sub(_escape_line_start, line) for line in "".join(out).split("\n"))
+_MARKS = {Strong: "**", Emph: "*", Strikeout: "~~"}
+
+
+def _inline(nodes: tuple[Inline, ...]) -> str:
+    text = "".join(_node(n) for n in nodes)
+    return "\n".join(_LINE_START.sub(_escape_line_start, line) for line in text.split("\n"))
+
+
+def _node(node: Inline) -> str:
+    """One inline node as Markdown; what Markdown has no mark for keeps its text."""
+    if isinstance(node, Text):
+        return escape(node.text)
+    if isinstance(node, LineBreak):
+        return "\\\n"
+    if isinstance(node, Code):
+        return f"`{node.text}`" if "`" not in node.text else escape(node.text)
+    if isinstance(node, Placeholder):
+        return node.source if node.value is None else escape(node.value)
+    if isinstance(node, Link):
+        return f"[{_inline(node.children)}](<{node.target}>)"
+    if isinstance(node, Container):
+        inner = "".join(_node(n) for n in node.children)
+        mark = _MARKS.get(type(node), "")
+        return f"{mark}{inner}{mark}" if inner.strip() else inner
+    return ""
 
 
 def escape(text: str) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import unicodedata
 import tempfile
+import datetime
 from pathlib import Path
 
 import yaml
@@ -177,7 +177,7 @@ def imported_project(published: PublishedReport) -> Files:
     source = report_source_name(report)
     files = {
         REPORT_FILE: f"# 由 zbreport import 导入自 {source}\n"
-        + report_yaml(meta.issuer, meta.year, meta.contact, intro=_intro(published), date=_iso_date(meta.date))
+        + report_yaml(meta.issuer, meta.year, meta.contact, intro=_intro(published), date=_iso_date(meta.date_value))
     }
     for section in report.sections:
         form = section.form
@@ -238,11 +238,8 @@ def _intro(published: PublishedReport) -> str | None:
     return markdown_of(meta.intro).replace(f"{meta.year}年", f"{{{{ {YEAR} }}}}年")
 
 
-def _iso_date(printed: str | None) -> str | None:
-    if not printed:
-        return None
-    year, month, day = (int(n) for n in re.findall(r"\d+", printed))
-    return f"{year:04d}-{month:02d}-{day:02d}"
+def _iso_date(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def published_table_yaml(form: TableForm, entries: dict[CellKey, Entry], source: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...diagnostics import InputError, Location
+from ...format import Format
 from .blocks import Published
 from .interpret import PublishedReport, interpret
 
@@ -22,7 +23,7 @@ def is_published(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES or path.suffix.lower() in OTHER_OFFICE
 
 
-def read_blocks(path: Path) -> Published:
+def read_blocks(path: Path, fmt: Format) -> Published:
     suffix = path.suffix.lower()
     if suffix in OTHER_OFFICE:
         raise InputError(f"不能直接读取{OTHER_OFFICE[suffix]}；请在 Word 或 WPS 中另存为 .docx 或 PDF 后再试", Location(path))
@@ -34,17 +35,17 @@ def read_blocks(path: Path) -> Published:
     if kind == "html":
         from .html import read_html
 
-        return read_html(path)
+        return read_html(path, fmt)
     if kind == "pdf":
         from .pdf import read_pdf
 
-        return read_pdf(path)
+        return read_pdf(path, fmt)
     raise InputError("只能读取 .docx、.html（.htm）或 .pdf 格式的年度报告", Location(path))
 
 
-def read_published(path: Path) -> PublishedReport:
+def read_published(path: Path, fmt: Format) -> PublishedReport:
     """The report a published file holds; InputError when the file cannot be read at all."""
-    return interpret(read_blocks(path))
+    return interpret(read_blocks(path, fmt), fmt)
 
 
 __all__ = ["PublishedReport", "SUFFIXES", "is_published", "read_blocks", "read_published"]

@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from ...diagnostics import InputError, Location
-from ...format import TABLES
+from ...format import Format
 from . import limits, titles
 from .blocks import PAGE_NUMBER, Block, Note, Published, TableBlock, TextBlock, table_from_rows
 from .tables import table_kind
@@ -33,7 +33,7 @@ _PAGE_CHROME = re.compile(r"打印本页|关闭窗口|【打印】|【关闭】|
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 
 
-def read_html(path: Path) -> Published:
+def read_html(path: Path, fmt: Format) -> Published:
     limits.check_file(path)
     deadline = limits.Deadline(path)
     text = _decode(path.read_bytes())
@@ -46,7 +46,7 @@ def read_html(path: Path) -> Published:
     walker = _Walker(deadline)
     body = root.find("body")
     walker.walk(body if body is not None else root)
-    blocks = _report_part(walker.blocks, walker.owners, page_title)
+    blocks = _report_part(walker.blocks, walker.owners, page_title, fmt)
     notes = [Note(f"网页中有 {walker.images} 张图片，未导入")] if walker.images else []
     return Published(path, "网页", blocks, notes)
 
@@ -200,21 +200,17 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _kind(table: TableBlock) -> str | None:
-    return table_kind(table, TABLES)
-
-
-def _report_part(blocks: list[Block], owners: list[etree._Element], page_title: str) -> list[Block]:
+def _report_part(blocks: list[Block], owners: list[etree._Element], page_title: str, fmt: Format) -> list[Block]:
     """The report's blocks: those inside the element that holds its official tables and its
     section titles (not the navigation's links that read like one), after the nearest title
     before it."""
     candidates = [
         (i, found)
         for i, b in enumerate(blocks)
-        if isinstance(b, TextBlock) and (found := titles.section_title(b.text)) is not None
+        if isinstance(b, TextBlock) and (found := titles.section_title(b.text, fmt)) is not None
     ]
-    tables = [i for i, b in enumerate(blocks) if isinstance(b, TableBlock) and _kind(b)]
-    heads = [i for i, _ in titles.choose_sections(candidates)]
+    tables = [i for i, b in enumerate(blocks) if isinstance(b, TableBlock) and table_kind(b, fmt.tables)]
+    heads = [i for i, _ in titles.choose_sections(candidates, fmt)]
     if not tables and len(heads) < 2:
         return blocks
     container = _common_ancestor([owners[i] for i in (tables or heads)])

@@ -9,18 +9,32 @@ the file not a report at all is listed in `missing`.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...diagnostics import Finding, Location, Severity
-from ...format import SECTIONS, TABLES, SectionForm
-from ...model import Block, GridTable, Heading, ListBlock, Metadata, OfficialTablePlace, Paragraph, Report, Section, Span, TableData
-from ..project import generated_intro
+from ...format import Format, SectionForm
+from ...model import (
+    Block,
+    GridTable,
+    Heading,
+    Inline,
+    LineBreak,
+    ListBlock,
+    Metadata,
+    OfficialTablePlace,
+    Paragraph,
+    Report,
+    Section,
+    TableData,
+    Text,
+)
 from . import titles
 from .blocks import Block as SourceBlock
 from .blocks import Published, TableBlock, TextBlock, join_continued_tables
-from .tables import FORMAT_2019, TableReading, data_for, read_table, table_kind
+from .tables import TableReading, data_for, old_format_name, read_table, table_kind
 
 
 @dataclass
@@ -33,16 +47,13 @@ class PublishedReport:
     written_intro: bool = False  # the 导语 is the report's own, not the one zbreport generates
 
 
-def interpret(published: Published) -> PublishedReport:
-    return _Interpreter(published).run()
-
-
-def kind_of(table: TableBlock) -> str | None:
-    return table_kind(table, TABLES)
+def interpret(published: Published, fmt: Format) -> PublishedReport:
+    return _Interpreter(published, fmt).run()
 
 
 class _Interpreter:
-    def __init__(self, published: Published) -> None:
+    def __init__(self, published: Published, fmt: Format) -> None:
+        self.fmt = fmt
         self.published = published
         self.path = published.path
         self.findings: list[Finding] = []
@@ -53,7 +64,7 @@ class _Interpreter:
         return Location(self.path, place=f"第{page}页，{place}" if page else place)
 
     def run(self) -> PublishedReport:
-        blocks = join_continued_tables(self.published.blocks, kind_of)
+        blocks = join_continued_tables(self.published.blocks, self.kind_of)
         heads = self.section_heads(blocks)
         first_head = heads[0][0] if heads else len(blocks)
         front = blocks[:first_head]
@@ -75,7 +86,7 @@ class _Interpreter:
         found = {h[1].form.number: (h[0], h[1], bounds[i + 1]) for i, h in enumerate(heads)}
         last_found = heads[-1][1].form.number if heads else None
         date = None
-        for form in SECTIONS:
+        for form in self.fmt.sections:
             if form.number not in found:
                 sections.append(Section(form, (), None))
                 continue
@@ -96,7 +107,7 @@ class _Interpreter:
         self.report_sections(found, tables)
         meta = self.metadata(title, intro_blocks, date)
         data: dict[str, TableData] = {}
-        for form in SECTIONS:
+        for form in self.fmt.sections:
             if form.table is None:
                 continue
             reading = tables.get(form.table.key)
@@ -109,15 +120,14 @@ class _Interpreter:
             else:
                 self.findings.extend(reading.findings)
             data[form.table.key] = data_for(form.table, reading, self.path)
-        report = Report(self.path.parent, meta, tuple(sections), data)
-        return PublishedReport(
-            report,
-            self.findings,
-            self.notes,
-            self.missing,
-            title.text if title else "",
-            written_intro=meta.intro is not None and not _same_text(meta.intro, generated_intro(meta.issuer, meta.year, list(meta.contact))),
-        )
+        report = Report(self.fmt, self.path.parent, meta, tuple(sections), data)
+        from ...assemble import generated_intro  # the 导语 zbreport writes, to tell the report's own from it
+
+        written = meta.intro is not None and not _same_text(meta.intro, generated_intro(report))
+        return PublishedReport(report, self.findings, self.notes, self.missing, title.text if title else "", written)
+
+    def kind_of(self, table: TableBlock) -> str | None:
+        return table_kind(table, self.fmt.tables)
 
     # ------------------------------------------------------------ structure
 
@@ -125,10 +135,10 @@ class _Interpreter:
         candidates = []
         for i, block in enumerate(blocks):
             if isinstance(block, TextBlock) and block.role != "item":
-                found = titles.section_title(block.text)
+                found = titles.section_title(block.text, self.fmt)
                 if found is not None:
                     candidates.append((i, found))
-        return titles.choose_sections(candidates)
+        return titles.choose_sections(candidates, self.fmt)
 
     def after_title(self, front: list[SourceBlock], title: titles.Title | None) -> list[TextBlock]:
         """The 导语: the text between the title and the first section."""
@@ -153,7 +163,7 @@ class _Interpreter:
             )
 
     def report_sections(self, found: dict, tables: dict[str, TableReading]) -> None:
-        for form in SECTIONS:
+        for form in self.fmt.sections:
             if form.number in found:
                 continue
             if form.table is not None and form.table.key in tables:
@@ -162,7 +172,9 @@ class _Interpreter:
                 severity, message = Severity.ERROR, f"没有找到“{form.title}”"
             self.findings.append(Finding(severity, "missing-section", message, Location(self.path)))
 
-    def signature(self, body: list[SourceBlock], title: titles.Title | None) -> tuple[list[SourceBlock], str | None]:
+    def signature(
+        self, body: list[SourceBlock], title: titles.Title | None
+    ) -> tuple[list[SourceBlock], tuple[int, int, int] | None]:
         """The issuer and date under the last section are the signature, not its text."""
         texts = [i for i, b in enumerate(body) if isinstance(b, TextBlock)]
         if not texts:
@@ -177,7 +189,7 @@ class _Interpreter:
             flat = "".join(before.text.split())  # type: ignore[union-attr]
             if title and (flat == title.issuer or (len(flat) <= 30 and not re.search(r"[。，；]", flat))):
                 cut = texts[-2]
-        return body[:cut], "{}年{}月{}日".format(*date)
+        return body[:cut], date
 
     # ------------------------------------------------------------ sections
 
@@ -192,7 +204,7 @@ class _Interpreter:
             if items:
                 ordered = items[0][0].ordered
                 start = int(re.sub(r"\D", "", items[0][0].marker) or 1) if ordered else 1
-                out.append(ListBlock(ordered, start, tuple((Paragraph((Span(t.text),), loc),) for t, loc in items), items[0][1]))
+                out.append(ListBlock(ordered, start, tuple((Paragraph(_spans(t.text), loc),) for t, loc in items), items[0][1]))
                 items.clear()
 
         for block in body:
@@ -243,23 +255,23 @@ class _Interpreter:
         return GridTable(header, tuple(rows[1:]), ("",) * block.n_cols, location)
 
     def official_table(self, block: TableBlock, tables: dict[str, TableReading], pages: dict[str, int]) -> str | None:
-        key = kind_of(block)
+        key = self.kind_of(block)
         if key is None:
             return None
         if key in tables:
             self.notes.append(f"表{key}出现了不止一次，只读取了第一张")
             return key
         page = block.page
-        reading = read_table(TABLES[key], block, lambda place: self.where(place, page))
+        reading = read_table(self.fmt.tables[key], block, lambda place: self.where(place, page), self.fmt)
         if reading.format_2019:
-            self.notes.append(f"表{key}是{FORMAT_2019}，与2021年格式的行列不同，未导入其中的数字")
+            self.notes.append(f"表{key}是{old_format_name(self.fmt)}，与现行格式的行列不同，未导入其中的数字")
         tables[key] = reading
         pages[key] = page
         return key
 
     # ------------------------------------------------------------ metadata
 
-    def metadata(self, title: titles.Title | None, intro: list[TextBlock], date: str | None) -> Metadata:
+    def metadata(self, title: titles.Title | None, intro: list[TextBlock], date: tuple[int, int, int] | None) -> Metadata:
         issuer = title.issuer if title else ""
         year = title.year if title else 0
         text = "\n".join(b.text for b in intro)
@@ -268,17 +280,19 @@ class _Interpreter:
         standard = Metadata(issuer, year).title
         if title and title.wording != standard:
             self.notes.append(f"标题“{title.wording}”与标准写法“{standard}”不同；项目使用标准写法")
-        return Metadata(issuer, year, contact, blocks or None, date)
+        day = datetime.date(*date) if date else None
+        printed = f"{day.year}年{day.month}月{day.day}日" if day else None
+        return Metadata(issuer, year, contact, blocks or None, printed, date_value=day)
 
 
-def _spans(text: str) -> tuple[Span, ...]:
-    """Text with its line breaks as the model's break spans."""
-    out: list[Span] = []
+def _spans(text: str) -> tuple[Inline, ...]:
+    """Text with its line breaks as the model's breaks."""
+    out: list[Inline] = []
     for i, line in enumerate(text.split("\n")):
         if i:
-            out.append(Span("\n"))
+            out.append(LineBreak())
         if line:
-            out.append(Span(line))
+            out.append(Text(line))
     return tuple(out)
 
 

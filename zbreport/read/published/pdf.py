@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...diagnostics import InputError, Location
+from ...format import Format
 from . import limits
+from .labelmatch import label_core, label_key
 from .blocks import PAGE_NUMBER, Block, Cell, Note, Published, TableBlock, TextBlock
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
@@ -72,7 +74,7 @@ class _RawTable:
         return [sorted(r, key=lambda c: c.x0) for r in rows]
 
 
-def read_pdf(path: Path) -> Published:
+def read_pdf(path: Path, fmt: Format) -> Published:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
@@ -104,7 +106,7 @@ def read_pdf(path: Path) -> Published:
             Location(path),
         )
     _drop_running_lines(pages)
-    _join_page_breaks(pages)
+    _join_page_breaks(pages, fmt)
     return Published(path, "PDF", _blocks(pages), notes)
 
 
@@ -209,14 +211,14 @@ def _grid(table: _RawTable) -> TableBlock | None:
     return TableBlock(out, len(ys) - 1, len(xs) - 1, table.page)
 
 
-def _join_page_breaks(pages: list[_Page]) -> None:
+def _join_page_breaks(pages: list[_Page], fmt: Format) -> None:
     """A table that ends a page and one that starts the next are one table cut by the break;
     the joined table stays where it began (a long table may run over several pages)."""
     running: tuple[_Page, int] | None = None  # the table that ends the page before, and where it is
     for page in pages:
         if running is not None and page.tables and not any(l.bottom < page.tables[0].top for l in page.lines):
             holder, index = running
-            holder.tables[index] = _stacked(holder.tables[index], page.tables.pop(0))
+            holder.tables[index] = _stacked(holder.tables[index], page.tables.pop(0), fmt)
             if not page.tables and not page.lines:
                 continue  # the table filled this page too, and may go on
         running = None
@@ -224,13 +226,13 @@ def _join_page_breaks(pages: list[_Page]) -> None:
             running = (page, len(page.tables) - 1)
 
 
-def _stacked(upper: _RawTable, lower: _RawTable) -> _RawTable:
+def _stacked(upper: _RawTable, lower: _RawTable, fmt: Format) -> _RawTable:
     upper_rows, lower_rows = upper.rows(), lower.rows()
     repeated = 0
     while repeated < min(len(upper_rows), len(lower_rows)) - 1 and _texts(upper_rows[repeated]) == _texts(lower_rows[repeated]):
         repeated += 1
     kept = [c for row in lower_rows[repeated:] for c in row]
-    if repeated < len(lower_rows) and _cut_row(upper_rows[-1], lower_rows[repeated]):
+    if repeated < len(lower_rows) and _cut_row(upper_rows[-1], lower_rows[repeated], fmt):
         kept = _mend(upper, lower_rows[repeated], kept)
     if not kept:
         return upper
@@ -246,18 +248,16 @@ def _texts(row: list[_RawCell]) -> list[str]:
 _ROW_START = re.compile(r"^(?:（?[一二三四五六七八九十\d]+[）、.．]|\(\d+\))")
 
 
-def _cut_row(above: list[_RawCell], below: list[_RawCell]) -> bool:
+def _cut_row(above: list[_RawCell], below: list[_RawCell], fmt: Format) -> bool:
     """The last row of a page and the first of the next are halves of one row: the lower half's
     label is no label of its own (no numbering, not an official label), and no column has a
     number in both halves."""
-    from ...format import TABLES
-    from .labelmatch import label_core, label_key
 
     first = next((c.text for c in below if c.text.strip()), "")
     if not first or _ROW_START.match(first.strip()) or not any(c.text.strip() for c in above):
         return False
-    labels = {label_key(s.text) for form in TABLES.values() for s in form.layout.cells if s.text}
-    cores = {label_core(s.text) for form in TABLES.values() for s in form.layout.cells if s.text}
+    labels = {label_key(s.text) for form in fmt.tables.values() for s in form.layout.cells if s.text}
+    cores = {label_core(s.text) for form in fmt.tables.values() for s in form.layout.cells if s.text}
     if label_key(first) in labels or label_core(first) in cores:
         return False
     numeric = lambda c: bool(re.match(r"^\s*-?\d", c.text))  # noqa: E731

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ...diagnostics import Finding, Location, Severity
-from ...format import FORMAT_2019_NAME, SUPERSEDED_2019, SUPERSEDED_2019_SINGLE_ROW, CellForm, CellKey, TableForm
+from ...format import CellForm, CellKey, Format, TableForm
 from ...model import Entry, TableData, compute_totals
 from .blocks import Cell, TableBlock
 from .labelmatch import label_core, label_key, match_label
@@ -24,7 +24,10 @@ Place = Callable[[str], Location]  # where in the source, from a description of 
 # 2019 labels that cannot be a 2021 label written loosely: their presence names the old format.
 # (规范性文件 and 处理决定数量 can be damaged 2021 labels, so they alone do not.)
 _LOOSE_2021 = {"规范性文件", "处理决定数量"}
-FORMAT_2019 = f"2019年试行格式（{FORMAT_2019_NAME}）"
+
+
+def old_format_name(fmt: Format) -> str:
+    return f"2019年试行格式（{fmt.superseded_name}）" if fmt.superseded_name else "旧版格式"
 
 
 @dataclass
@@ -47,12 +50,12 @@ def table_kind(table: TableBlock, forms: dict[str, TableForm]) -> str | None:
     return best
 
 
-def read_table(form: TableForm, table: TableBlock, place: Place) -> TableReading:
+def read_table(form: TableForm, table: TableBlock, place: Place, fmt: Format) -> TableReading:
     reading = TableReading()
     if form.layout.header_rows:
-        _GridReader(form, table, place, reading).read()
+        _GridReader(form, table, place, reading, fmt).read()
     else:
-        _BlockReader(form, table, place, reading).read()
+        _BlockReader(form, table, place, reading, fmt).read()
     return reading
 
 
@@ -69,17 +72,18 @@ def _cell_place(form: TableForm, cell: CellForm) -> str:
     return f"表{form.key}{where}"
 
 
-def _superseded(text: str) -> str | None:
+def _superseded(text: str, fmt: Format) -> str | None:
     key = label_key(text)
-    for label, message in SUPERSEDED_2019.items():
+    for label, message in fmt.superseded.items():
         if label not in _LOOSE_2021 and label_key(label) == key:
             return message
     return None
 
 
 class _Common:
-    def __init__(self, form: TableForm, table: TableBlock, place: Place, reading: TableReading) -> None:
+    def __init__(self, form: TableForm, table: TableBlock, place: Place, reading: TableReading, fmt: Format) -> None:
         self.form = form
+        self.fmt = fmt
         self.table = table
         self.place = place
         self.reading = reading
@@ -93,11 +97,11 @@ class _Common:
         self.finding(Severity.WARNING, "label", f"“{written}”与官方格式的“{official}”不一致，按“{official}”读取", where)
 
     def old_format(self, text: str, where: str) -> bool:
-        message = _superseded(text)
+        message = _superseded(text, self.fmt)
         if message is None:
             return False
         if not self.reading.format_2019:
-            self.finding(Severity.ERROR, "R12", f"表{self.form.key}是{FORMAT_2019}：“{' '.join(text.split())}”。{message}", where)
+            self.finding(Severity.ERROR, "R12", f"表{self.form.key}是{old_format_name(self.fmt)}：“{' '.join(text.split())}”。{message}", where)
         self.reading.format_2019 = True
         return True
 
@@ -250,9 +254,10 @@ class _GridReader(_Common):
                 continue
             match = match_label(path[-1], leaves) or match_label("".join(path), leaves)
             if match is None:
-                single = next((label for label in SUPERSEDED_2019_SINGLE_ROW if label_key(label) == label_key(path[-1])), None)
+                superseded_rows = self.fmt.superseded_single_row
+                single = next((label for label in superseded_rows if label_key(label) == label_key(path[-1])), None)
                 if single and values:
-                    self.finding(Severity.ERROR, "R12", f"表{self.form.key}是{FORMAT_2019}：{SUPERSEDED_2019_SINGLE_ROW[single]}", where)
+                    self.finding(Severity.ERROR, "R12", f"表{self.form.key}是{old_format_name(self.fmt)}：{superseded_rows[single]}", where)
                     self.reading.format_2019 = True
                     self.superseded_rows |= {key for key, p in row_paths.items() if single in p}
                 elif match_label(path[-1], groups) is not None and not values:

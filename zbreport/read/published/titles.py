@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ...format import SECTION_TITLE_VARIANTS, SECTIONS, SectionForm
+from ...format import Format, SectionForm
 from ...words import CONTACT_KEYS
 
 _CHINESE_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0", "O": "0"}
@@ -91,7 +91,7 @@ def _core(text: str) -> tuple[str, str]:
     return flat, first
 
 
-def section_title(text: str) -> SectionTitle | None:
+def section_title(text: str, fmt: Format) -> SectionTitle | None:
     """The official section a heading names, if it names one clearly enough."""
     flat = "".join(text.split())
     if not flat or len(flat) > MAX_SECTION_TITLE_CHARS or _SUB_NUMBERING.match(unicodedata.normalize("NFKC", flat)):
@@ -100,10 +100,10 @@ def section_title(text: str) -> SectionTitle | None:
     if len(core) < 2 or re.search(r"[。；]", core):
         return None
     best: SectionTitle | None = None
-    for form in SECTIONS:
+    for form in fmt.sections:
         official = form.title.split("、", 1)[1]
         score = 0.0
-        for variant in (official,) + SECTION_TITLE_VARIANTS.get(form.number, ()):
+        for variant in (official,) + fmt.section_title_variants.get(form.number, ()):
             v = variant.replace("，", "、")
             ratio = difflib.SequenceMatcher(None, core, v).ratio()
             if len(core) >= 0.6 * len(v) and (v in core or core in v):
@@ -116,14 +116,14 @@ def section_title(text: str) -> SectionTitle | None:
     return best
 
 
-def choose_sections(candidates: list[tuple[int, SectionTitle]]) -> list[tuple[int, SectionTitle]]:
+def choose_sections(candidates: list[tuple[int, SectionTitle]], fmt: Format) -> list[tuple[int, SectionTitle]]:
     """The candidates that are the report's section titles: in the official order, best in total.
 
     A phrase that happens to read like a later section's title (in a table of contents, or a
     sub-heading) must not make the real titles before it unreachable, so this weighs every
     increasing choice rather than taking the first match.
     """
-    order = {form.number: i for i, form in enumerate(SECTIONS)}
+    order = {form.number: i for i, form in enumerate(fmt.sections)}
     n = len(candidates)
     best = [c[1].score for c in candidates]
     back = [-1] * n
