@@ -187,7 +187,7 @@ def test_readme_documents_every_command_and_option():
     readme = (SAMPLE.parent.parent / "README.md").read_text(encoding="utf-8")
     for needle in (
         "zbreport build", "zbreport check", "zbreport preview", "zbreport init", "zbreport template export",
-        "zbreport template check", "--output", "--template", "--force", "--format", "--strict", "--table",
+        "zbreport template check", "zbreport import", "--output", "--template", "--force", "--format", "--strict", "--table",
         "--issuer", "--year", "--from", "--project",
     ):
         assert needle in readme, needle

@@ -131,8 +131,8 @@ def _read_page(page, number: int, notes: list[Note], path: Path) -> _Page:
         ]
         if cells:
             result.tables.append(_RawTable(number, box[1], box[3], cells))
-    if page.images and len(chars) < 20:
-        notes.append(Note("这一页主要是图片，其中的文字未读取", number))
+    if page.images:
+        notes.append(Note(f"有 {len(page.images)} 张图片，未导入" if len(chars) >= 20 else "这一页主要是图片，其中的文字未读取", number))
     return result
 
 

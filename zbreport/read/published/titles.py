@@ -96,6 +96,8 @@ def section_title(text: str, fmt: Format) -> SectionTitle | None:
     flat = "".join(text.split())
     if not flat or len(flat) > MAX_SECTION_TITLE_CHARS or _SUB_NUMBERING.match(unicodedata.normalize("NFKC", flat)):
         return None
+    if flat.endswith("。") and re.search(r"[，,]", flat):
+        return None  # a sentence, not a title
     core, number = _core(flat)
     if len(core) < 2 or re.search(r"[。；]", core):
         return None
@@ -106,7 +108,7 @@ def section_title(text: str, fmt: Format) -> SectionTitle | None:
         for variant in (official,) + fmt.section_title_variants.get(form.number, ()):
             v = variant.replace("，", "、")
             ratio = difflib.SequenceMatcher(None, core, v).ratio()
-            if len(core) >= 0.6 * len(v) and (v in core or core in v):
+            if 0.6 * len(v) <= len(core) <= len(v) + 8 and (v in core or core in v):
                 ratio = max(ratio, 0.9)
             score = max(score, ratio)
         if number == form.number:
