@@ -195,3 +195,51 @@ def test_a_run_in_heading_and_a_list_are_written_as_markdown():
     assert read[0].lead is not None and read[0].text == "（一）主动公开方面。一是文件发布及时。"
     assert isinstance(read[1], ListBlock) and read[2].text == "1. 不是列表"
     assert TextBlock("x").role == "paragraph"
+
+
+# ---------------------------------------------------------------- anything at all
+
+
+_HTML_PIECES = ["<table>", "</table>", "<tr>", "<td rowspan=9999 colspan=-3>", "<td colspan=x>", "</td>", "<p>", "</p>",
+                "<div>", "一、总体情况", "三、收到和处理政府信息公开申请情况", "自然人", "243", "<br>", "&#0;", "<!--", "<h1>",
+                "2024年政府信息公开工作年度报告", "<script>", "]]>", "<![CDATA["]
+
+
+_WORD_PIECES = ["<w:p>", "</w:p>", "<w:r><w:t>一、总体情况</w:t></w:r>", "<w:r><w:t>243</w:t></w:r>", "<w:tbl>", "</w:tbl>",
+                "<w:tr>", "</w:tr>", "<w:tc>", "</w:tc>", '<w:tcPr><w:gridSpan w:val="99999"/><w:vMerge/></w:tcPr>',
+                '<w:tcPr><w:vMerge w:val="continue"/></w:tcPr>', '<w:pPr><w:numPr><w:ilvl w:val="-4"/><w:numId w:val="1"/></w:numPr></w:pPr>',
+                '<w:trPr><w:gridBefore w:val="x"/></w:trPr>', "<w:r><w:br/></w:r>"]
+
+
+def _docx(body: str) -> bytes:
+    import io
+    import zipfile
+
+    xml = f'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", xml)
+    return buffer.getvalue()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_HTML_PIECES), max_size=60), st.lists(st.sampled_from(_WORD_PIECES), max_size=60), st.binary(max_size=200))
+def test_any_page_or_bytes_is_read_or_refused(tmp_path_factory, pieces, word, noise):
+    """Whatever a file holds, reading it ends in a report or a message: never an exception."""
+    from zbreport.diagnostics import InputError
+    from zbreport.read.published import read_published
+
+    folder = tmp_path_factory.mktemp("fuzz")
+    files = {
+        "page.html": "".join(pieces).encode("utf-8") + noise,
+        "noise.docx": noise,
+        "report.docx": _docx("".join(word)),
+        "report.pdf": b"%PDF-1.4\n" + noise,
+    }
+    for name, content in files.items():
+        path = folder / name
+        path.write_bytes(content)
+        try:
+            read_published(path, GB2021)
+        except InputError:
+            pass

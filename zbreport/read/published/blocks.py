@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Literal, Union
 
 Role = Literal["title", "heading", "paragraph", "item"]
+MAX_SPAN = 64  # columns a cell may span: the widest official table has 15, so more is a broken file
 
 # A page number on a line of its own, as footers print it: "— 3 —", "- 3 -", "第3页", "3/12".
 PAGE_NUMBER = re.compile(r"^\s*(?:[—–\-－‒―]+\s*\d*\s*[—–\-－‒―]*|\d+\s*[—–\-－‒―]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
@@ -111,7 +112,7 @@ def table_from_rows(rows: list[list[tuple[str, int, int]]]) -> TableBlock:
             while (r, c) in taken:
                 c += 1
             rowspan = max(1, min(rowspan, len(rows) - r))
-            colspan = max(1, colspan)
+            colspan = max(1, min(colspan, MAX_SPAN))
             cells.append(Cell(text, r, c, rowspan, colspan))
             for rr in range(r, r + rowspan):
                 for cc in range(c, c + colspan):

@@ -15,7 +15,7 @@ from lxml import etree
 
 from ...diagnostics import InputError, Location
 from . import limits
-from .blocks import Block, Cell, Note, Published, TableBlock, TextBlock
+from .blocks import MAX_SPAN, Block, Cell, Note, Published, TableBlock, TextBlock
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -104,8 +104,8 @@ def _styles(root: etree._Element) -> dict[str, _Style]:
             style.heading = int(match.group(1))
         outline = element.find(f"{w('pPr')}/{w('outlineLvl')}")
         if outline is not None and not style.heading:
-            level = int(outline.get(w("val"), "9") or 9)
-            style.heading = level + 1 if level < 9 else 0
+            level = _int(outline.get(w("val")), 9)
+            style.heading = level + 1 if 0 <= level < 9 else 0
         style.title = name.strip().lower() in _TITLE_NAMES
         style.bold = _is_on(element.find(f"{w('rPr')}/{w('b')}"))
         based = element.find(w("basedOn"))
@@ -163,10 +163,10 @@ def _numbering(root: etree._Element) -> _Numbering:
             fmt = lvl.find(w("numFmt"))
             text = lvl.find(w("lvlText"))
             start = lvl.find(w("start"))
-            levels[int(lvl.get(w("ilvl"), "0") or 0)] = _Level(
+            levels[_int(lvl.get(w("ilvl")), 0)] = _Level(
                 fmt.get(w("val"), "decimal") if fmt is not None else "decimal",
                 text.get(w("val"), "") if text is not None else "",
-                int(start.get(w("val"), "1") or 1) if start is not None else 1,
+                _int(start.get(w("val")), 1) if start is not None else 1,
             )
         abstract[element.get(w("abstractNumId"), "")] = levels
     numbering = _Numbering()
@@ -247,8 +247,8 @@ class _Reader:
         level = style.heading
         outline = ppr.find(w("outlineLvl")) if ppr is not None else None
         if outline is not None:
-            value = int(outline.get(w("val"), "9") or 9)
-            level = value + 1 if value < 9 else level
+            value = _int(outline.get(w("val")), 9)
+            level = value + 1 if 0 <= value < 9 else level
         marker, bullet = self.numbered(ppr, style)
         if style.title:
             self.blocks.append(TextBlock(text, "title"))
@@ -273,7 +273,7 @@ class _Reader:
         if num is None:
             return "", False
         num_id = _val(num, "numId") or ""
-        ilvl = int(_val(num, "ilvl") or 0)
+        ilvl = max(0, min(_int(_val(num, "ilvl"), 0), 8))
         if num_id == "0":
             return "", False
         return _marker(self.numbering, num_id, ilvl)
@@ -330,7 +330,7 @@ class _Reader:
         for r, tr in enumerate(rows):
             self.deadline.check()
             trpr = tr.find(w("trPr"))
-            col = int(_val(trpr, "gridBefore") or 0)
+            col = max(0, min(_int(_val(trpr, "gridBefore"), 0), MAX_SPAN))
             for tc in tr:
                 if tc.tag == w("sdt"):
                     tc = tc.find(f"{w('sdtContent')}/{w('tc')}")
@@ -339,7 +339,7 @@ class _Reader:
                 if tc.tag != w("tc"):
                     continue
                 tcpr = tc.find(w("tcPr"))
-                span = max(1, int(_val(tcpr, "gridSpan") or 1))
+                span = max(1, min(_int(_val(tcpr, "gridSpan"), 1), MAX_SPAN))
                 vmerge = tcpr.find(w("vMerge")) if tcpr is not None else None
                 if vmerge is not None and vmerge.get(w("val"), "continue") == "continue" and col in open_cells:
                     open_cells[col].rowspan = r - open_cells[col].row + 1
@@ -368,6 +368,13 @@ class _Reader:
             if text:
                 lines.append(text)
         return "\n".join(lines)
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
 
 
 def _val(parent: etree._Element | None, tag: str) -> str | None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 import statistics
+import struct
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,7 +78,6 @@ class _RawTable:
 
 def read_pdf(path: Path, fmt: Format) -> Published:
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     limits.check_file(path)
     deadline = limits.Deadline(path)
@@ -96,10 +97,10 @@ def read_pdf(path: Path, fmt: Format) -> Published:
                 page.close()  # pdfplumber caches every page's objects otherwise
     except InputError:
         raise
-    except (PDFSyntaxError, Exception) as exc:  # noqa: BLE001 - pdfminer raises many kinds on a damaged file
-        if type(exc).__module__.startswith(("pdfminer", "pdfplumber", "pypdfium2")) or isinstance(exc, (ValueError, KeyError, TypeError, AssertionError)):
-            raise InputError(f"无法读取这个 PDF（文件已损坏、加密或不是 PDF：{type(exc).__name__}）", Location(path)) from None
-        raise
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds of error on a damaged file
+        if not _damaged_pdf(exc):
+            raise
+        raise InputError(f"无法读取这个 PDF（文件已损坏、加密或不是 PDF：{type(exc).__name__}）", Location(path)) from None
     if not any(p.lines or p.tables for p in pages):
         raise InputError(
             "这个 PDF 没有文字层（可能是扫描件或图片），无法读出其中的文字和数字；请使用 Word 或网页版本，或先做文字识别（OCR）",
@@ -110,9 +111,15 @@ def read_pdf(path: Path, fmt: Format) -> Published:
     return Published(path, "PDF", _blocks(pages), notes)
 
 
+def _damaged_pdf(exc: Exception) -> bool:
+    """An error of the PDF libraries about the file, rather than a bug of ours."""
+    from_library = type(exc).__module__.startswith(("pdfminer", "pdfplumber", "pypdfium2"))
+    return from_library or isinstance(exc, (ValueError, KeyError, TypeError, AssertionError, EOFError, struct.error, zlib.error))
+
+
 def _read_page(page, number: int, notes: list[Note], path: Path) -> _Page:
     result = _Page(number, float(page.width), float(page.height))
-    chars = [c for c in page.chars if c.get("text") and not c.get("upright") is False]
+    chars = [c for c in page.chars if c.get("text") and c.get("upright", True)]  # no vertical watermarks
     if not chars:
         if page.images:
             notes.append(Note("这一页没有文字（可能是扫描的图片），未读取", number))
