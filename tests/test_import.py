@@ -227,6 +227,17 @@ def test_a_2019_format_table_is_named(tmp_path):
     assert not (tmp_path / "imported" / "tables" / "table2.yaml").exists()
 
 
+def test_a_2019_table_three_with_one_row_for_other_handling(tmp_path):
+    figures = [f for f in agency.TABLE_3_FIGURES if f[0] != "（六）其他处理"]
+    at = next(i for i, f in enumerate(figures) if f[1] == "（七）总计")
+    figures.insert(at, ("三、本年度办理结果", "（六）其他处理", ["10", "0", "0", "0", "0", "0", "10"]))
+    report = agency.AgencyReport(table_3_parts=[agency.TABLE_3_HEADER + agency.table_3_rows(figures)])
+    payload = json.loads(run_cli("check", agency.write_docx(tmp_path / "2019.docx", report), "--format", "json").stdout)
+    [r12] = [f for f in payload["findings"] if f["rule"] == "R12"]
+    assert "表三是2019年试行格式" in r12["message"] and "分为三项" in r12["message"]
+    assert r12["place"] == "表三“（六）其他处理”行"
+
+
 # ---------------------------------------------------------------- commands
 
 

@@ -205,7 +205,7 @@ class _Reader:
         self.numbering = numbering
         self.deadline = deadline
         self.blocks: list[Block] = []
-        self.images = self.footnotes = self.text_boxes = self.comments = 0
+        self.images = self.footnotes = self.text_boxes = self.comments = self.links = 0
         self.revisions = self.nested_tables = False
         self.cells = 0
 
@@ -219,6 +219,8 @@ class _Reader:
             out.append(f"文中有 {self.footnotes} 个脚注或尾注，其内容未导入")
         if self.comments:
             out.append(f"文中有 {self.comments} 条批注，未导入")
+        if self.links:
+            out.append(f"文中有 {self.links} 个超链接，只导入了链接文字")
         if self.revisions:
             out.append("文档含有未接受的修订，按接受全部修订后的文字读取")
         if self.nested_tables:
@@ -313,6 +315,7 @@ class _Reader:
                 out.append(("".join(parts), weight))
         if any(True for _ in p.iter(w("del"))):
             self.revisions = True
+        self.links += sum(1 for _ in p.iter(w("hyperlink")))
         return out
 
     def count_drawing(self, element: etree._Element) -> None:

@@ -46,8 +46,14 @@ def read_html(path: Path, fmt: Format) -> Published:
     walker = _Walker(deadline)
     body = root.find("body")
     walker.walk(body if body is not None else root)
-    blocks = _report_part(walker.blocks, walker.owners, page_title, fmt)
-    notes = [Note(f"网页中有 {walker.images} 张图片，未导入")] if walker.images else []
+    blocks, container = _report_part(walker.blocks, walker.owners, page_title, fmt)
+    notes = []
+    images = sum(1 for _ in container.iter("img"))
+    links = sum(1 for a in container.iter("a") if a.get("href"))
+    if images:
+        notes.append(Note(f"报告中有 {images} 张图片，未导入"))
+    if links:
+        notes.append(Note(f"报告中有 {links} 个链接，只导入了链接文字"))
     return Published(path, "网页", blocks, notes)
 
 
@@ -80,22 +86,25 @@ class _Walker:
         self.deadline = deadline
         self.blocks: list[Block] = []
         self.owners: list[etree._Element] = []
-        self.images = 0
         self.cells = 0
 
     def walk(self, root: etree._Element) -> None:
         buffer: list[str] = []
         stack: list[etree._Element] = [root]
         walker = etree.iterwalk(root, events=("start", "end"))
+        skipped: set[etree._Element] = set()  # their "end" still comes: only their tail is read then
         for event, element in walker:
             tag = element.tag if isinstance(element.tag, str) else ""
+            if event == "end" and element in skipped:
+                if tag in _BLOCK:
+                    self.flush(buffer, stack[-1])
+                self.tail(element, buffer)
+                continue
             if event == "start":
                 if tag in _SKIP or _hidden(element) or (tag == "header" and not _in_article(element)):
                     walker.skip_subtree()
-                    self.tail(element, buffer)
+                    skipped.add(element)
                     continue
-                if tag == "img":
-                    self.images += 1
                 if tag == "br":
                     buffer.append("\n")
                 elif tag in _BLOCK:
@@ -103,7 +112,7 @@ class _Walker:
                     if tag == "table" and _is_data_table(element):
                         self.table(element)
                         walker.skip_subtree()
-                        self.tail(element, buffer)
+                        skipped.add(element)
                         continue
                     stack.append(element)
                 if element.text and tag not in _SKIP:
@@ -200,7 +209,9 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _report_part(blocks: list[Block], owners: list[etree._Element], page_title: str, fmt: Format) -> list[Block]:
+def _report_part(
+    blocks: list[Block], owners: list[etree._Element], page_title: str, fmt: Format
+) -> tuple[list[Block], etree._Element]:
     """The report's blocks: those inside the element that holds its official tables and its
     section titles (not the navigation's links that read like one), after the nearest title
     before it."""
@@ -212,7 +223,7 @@ def _report_part(blocks: list[Block], owners: list[etree._Element], page_title: 
     tables = [i for i, b in enumerate(blocks) if isinstance(b, TableBlock) and table_kind(b, fmt.tables)]
     heads = [i for i, _ in titles.choose_sections(candidates, fmt)]
     if not tables and len(heads) < 2:
-        return blocks
+        return blocks, owners[0].getroottree().getroot() if owners else etree.Element("body")
     container = _common_ancestor([owners[i] for i in (tables or heads)])
     wanted = min(4, len({found.form.number for _, found in candidates}))
 
@@ -237,7 +248,7 @@ def _report_part(blocks: list[Block], owners: list[etree._Element], page_title: 
             part = next((p for p in re.split(r"[_|｜—–-]+", page_title) if titles.find_title([p])), None)
             if part:
                 kept.insert(0, TextBlock(part.strip(), "title"))
-    return kept
+    return kept, container
 
 
 def _within(element: etree._Element, container: etree._Element) -> bool:
