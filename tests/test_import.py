@@ -396,3 +396,20 @@ def test_damaged_or_unsupported_files(tmp_path, name, content, message):
     result = run_cli("check", path)
     assert result.code == 2 and message in result.stderr, result.output
     assert "Traceback" not in result.output and "内部错误" not in result.output
+
+
+def test_a_column_the_format_lacks_is_said_and_not_read(tmp_path):
+    header = [list(row) for row in agency.TABLE_3_HEADER]
+    header[0][1] = ("申请人情况", 1, 8)
+    header[1][1] = ("法人或其他组织", 1, 6)
+    header[2] = header[2] + [("小计", 1, 1)]  # the agency's own subtotal of the five organisations
+    figures = [(g, l, v[:6] + [str(sum(int(x) for x in v[1:6]))] + v[6:]) for g, l, v in agency.TABLE_3_FIGURES]
+    report = agency.AgencyReport(table_3_parts=[header + agency.table_3_rows(figures)])
+    path = agency.write_docx(tmp_path / "subtotal.docx", report)
+    payload = json.loads(run_cli("check", path, "--format", "json").stdout)
+    [extra] = [f for f in payload["findings"] if f["rule"] == "structure"]
+    assert extra["severity"] == "warning" and "“小计”一列不是官方格式的列" in extra["message"]
+    imported = tmp_path / "imported"
+    assert run_cli("import", path, "-o", imported).code == 0
+    total = load_project(imported, GB2021).report.tables["三"].entries[("new_received", "total")]
+    assert total.text == "246", "the 总计 column is still read as 总计, not the subtotal beside it"

@@ -107,13 +107,16 @@ class _Interpreter:
         self.report_sections(found, tables)
         meta = self.metadata(title, intro_blocks, date)
         data: dict[str, TableData] = {}
+        # A report has the applications table, whose corner note states the format's own rule (R1);
+        # a notice that merely mentions the annual report has none.
+        essential = next((key for key, form in self.fmt.tables.items() if form.balances), None)
         for form in self.fmt.sections:
             if form.table is None:
                 continue
             reading = tables.get(form.table.key)
             if reading is None:
-                if form.table.key == "三":
-                    self.missing.append("没有找到表三（收到和处理政府信息公开申请情况）")
+                if form.table.key == essential:
+                    self.missing.append(f"没有找到表{essential}（{form.table.title.split('、', 1)[-1]}）")
                 self.findings.append(
                     Finding(Severity.ERROR, "missing-table", f"没有找到表{form.table.key}（{form.table.title}）", Location(self.path), table=form.table.key)
                 )

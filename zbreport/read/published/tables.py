@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from ...diagnostics import Finding, Location, Severity
@@ -80,6 +81,10 @@ def _superseded(text: str, fmt: Format) -> str | None:
     return None
 
 
+def _is_number(text: str) -> bool:
+    return published_entry(text, Location(Path("."))).state == "number"
+
+
 class _Common:
     def __init__(self, form: TableForm, table: TableBlock, place: Place, reading: TableReading, fmt: Format) -> None:
         self.form = form
@@ -89,6 +94,7 @@ class _Common:
         self.reading = reading
         self.grid = table.grid()
         self.superseded_rows: set[str] = set()
+        self.unmatched: list[tuple[Cell, list[int]]] = []  # header cells of columns the format lacks
 
     def finding(self, severity: Severity, rule: str, message: str, where: str, cells: tuple[CellKey, ...] = ()) -> None:
         self.reading.findings.append(Finding(severity, rule, message, self.place(where), table=self.form.key, cells=cells))
@@ -159,6 +165,7 @@ class _GridReader(_Common):
             self.finding(Severity.ERROR, "structure", f"表{self.form.key}的表头无法识别，未能读取其中的数字", f"表{self.form.key}")
             return
         first_value_col = min(c for cols in columns.values() for c in cols)
+        self.extra_columns(header_rows, first_value_col)
         rows = self.match_rows(row_paths, header_rows, first_value_col)
         for row_key, r in rows.items():
             for col_key, grid_cols in columns.items():
@@ -205,6 +212,7 @@ class _GridReader(_Common):
                 continue
             match = match_label(leaf.text, leaf_labels)
             if match is None:
+                self.unmatched.append((leaf, cols))
                 continue
             if not match.exact:
                 self.label_warning(leaf.text, match.label, f"表{self.form.key}表头")
@@ -225,6 +233,16 @@ class _GridReader(_Common):
                 if key is not None:
                     columns[key] = cols
         return columns
+
+    def extra_columns(self, header_rows: int, first_value_col: int) -> None:
+        """Columns among the values that the format does not have (a 小计 added by the agency): said, not read."""
+        for header, cols in self.unmatched:
+            if min(cols) < first_value_col:
+                continue  # the corner, over the row labels
+            below = [self.grid[r][c] for r in range(header_rows, len(self.grid)) for c in cols]
+            if any(cell is not None and _is_number(cell.text) for cell in below):
+                name = " ".join(header.text.split())
+                self.finding(Severity.WARNING, "structure", f"表{self.form.key}中的“{name}”一列不是官方格式的列，未读取", f"表{self.form.key}“{name}”列")
 
     @staticmethod
     def ancestors_found(official: tuple[str, ...], written: list[str]) -> int:
