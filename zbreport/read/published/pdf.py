@@ -27,6 +27,7 @@ from .labelmatch import label_core, label_key
 from .blocks import PAGE_NUMBER, Block, Cell, Note, Published, TableBlock, TextBlock
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+MAX_STROKES = 5000  # lines and rectangles on a page: 表三 drawn cell by cell has ~300
 MARGIN_ZONE = 0.09  # top and bottom share of a page where running headers and page numbers sit
 
 
@@ -126,7 +127,12 @@ def _read_page(page, number: int, notes: list[Note], path: Path) -> _Page:
         return result
     if len(chars) > 200_000:
         raise InputError(f"PDF 第{number}页有 {len(chars)} 个字符，不像年度报告的一页", Location(path))
-    found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+    strokes = len(page.lines) + len(page.rects) + len(page.curves)
+    if strokes > MAX_STROKES:
+        notes.append(Note(f"这一页有 {strokes} 条线，不像表格的边框，未按表格读取", number))
+        found = []
+    else:
+        found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
     boxes = [t.bbox for t in found]
     outside = [c for c in chars if not any(_inside(c, box) for box in boxes)]
     result.lines = _lines(outside)

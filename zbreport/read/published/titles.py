@@ -37,25 +37,35 @@ class Title:
 
 def find_title(texts: list[str]) -> Title | None:
     """The report's title among the first blocks: "机关全称" / "YYYY年政府信息公开工作年度报告",
-    on one line or two."""
+    on one line or two, or one long title wrapped over two lines (a PDF's)."""
     for i, text in enumerate(texts):
-        flat = "".join(text.split())
-        if len(flat) > MAX_TITLE_CHARS:
+        title = _title_in("".join(text.split()))
+        if title is None:
             continue
-        match = _TITLE.search(flat)
-        if not match:
-            continue
-        year = chinese_year(match.group(1))
-        if not 1990 <= year <= 2200:
-            continue
-        issuer = re.sub(r"(关于|的)$", "", flat[: match.start()]).strip("：:")
-        taken = 1
-        if not issuer and i > 0:
+        if not title.issuer and i > 0:
             before = "".join(texts[i - 1].split())
             if 0 < len(before) <= 40 and not re.search(r"[。；！？]", before):
-                issuer, taken = before, 2
-        return Title(issuer, year, (issuer + "\n" if taken == 2 else "") + flat, taken, flat[match.start():])
+                return Title(before, title.year, before + "\n" + title.text, 2, title.wording)
+        return title
+    for first, second in zip(texts, texts[1:]):
+        if max(len(first), len(second)) <= 40:
+            title = _title_in("".join((first + second).split()))
+            if title is not None and title.issuer:
+                return Title(title.issuer, title.year, title.text, 2, title.wording)
     return None
+
+
+def _title_in(flat: str) -> Title | None:
+    if len(flat) > MAX_TITLE_CHARS:
+        return None
+    match = _TITLE.search(flat)
+    if not match:
+        return None
+    year = chinese_year(match.group(1))
+    if not 1990 <= year <= 2200:
+        return None
+    issuer = re.sub(r"(关于|的)$", "", flat[: match.start()]).strip("：:")
+    return Title(issuer, year, flat, 1, flat[match.start():])
 
 
 def mentions_report_title(text: str) -> bool:
