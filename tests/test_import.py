@@ -413,3 +413,10 @@ def test_a_column_the_format_lacks_is_said_and_not_read(tmp_path):
     assert run_cli("import", path, "-o", imported).code == 0
     total = load_project(imported, GB2021).report.tables["三"].entries[("new_received", "total")]
     assert total.text == "246", "the 总计 column is still read as 总计, not the subtotal beside it"
+
+
+def test_preview_a_published_report(documents):
+    result = run_cli("preview", documents["agency.docx"], "--table", "四")
+    assert result.code == 0, result.output
+    numbers = [line for line in result.stdout.splitlines() if line.startswith("│") and "".join(line.split("│")).replace(" ", "").isdigit()]
+    assert [cell.strip() for cell in numbers[-1].strip("│").split("│")] == agency.TABLE_4_FIGURES
