@@ -295,7 +295,7 @@ def write_portal_page(path: Path, report: AgencyReport | None = None, encoding: 
     body: list[str] = [f'<p style="text-indent:2em">{e(INTRO)}</p>', f"<p><strong>{e(report.titles['一'])}</strong></p>"]
     body += [f'<p style="text-indent:2em">{e(t)}</p>' for t in OVERVIEW]
     body.append(f"<h3>{e(report.titles['二'])}</h3>")
-    body.append(_html_table(report.table_2))
+    body.append(_html_table(report.table_2, repeat_merged=True))  # the CMS lost 表二's merges
     body += [f'<p style="text-indent:2em">{e(t)}</p>' for t in NOTES_UNDER_TABLE_2]
     body.append(f"<h3>{e(report.titles['三'])}</h3>")
     body += [_html_table(part) for part in report.table_3_parts[:1]]

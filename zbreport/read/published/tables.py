@@ -316,14 +316,16 @@ class _BlockReader(_Common):
             if not starting:
                 continue
             first = starting[0]
-            texts = " ".join(" ".join(c.text.split()) for c in starting)
-            caption = match_label(first.text, blocks) if len(starting) == 1 else None
+            # A caption spans the row; a page that lost the merge repeats it in every cell.
+            alone = len({label_key(c.text) for c in starting}) == 1
+            texts = " ".join(" ".join(c.text.split()) for c in (starting[:1] if alone else starting))
+            caption = match_label(first.text, blocks) if alone else None
             if caption is not None:
                 if not caption.exact:
                     self.label_warning(first.text, caption.label, f"表二“{texts}”")
                 current, header = caption.label, {}
                 continue
-            if len(starting) == 1 and self.old_format(first.text, f"表二“{texts}”"):
+            if alone and self.old_format(first.text, f"表二“{texts}”"):
                 current, header = None, {}
                 continue
             if match_label(first.text, [row_header]) is not None:
