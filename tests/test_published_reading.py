@@ -244,3 +244,35 @@ def test_any_page_or_bytes_is_read_or_refused(tmp_path_factory, pieces, word, no
             read_published(path, GB2021)
         except InputError:
             pass
+
+
+def test_word_numbering_is_read_as_printed(tmp_path):
+    """Titles numbered by Word (一、 and （一） from numbering.xml, not typed) read with their numbers."""
+    import zipfile
+
+    from zbreport.read.published.docx import read_docx
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering = (
+        f'<w:numbering {ns}><w:abstractNum w:abstractNumId="0">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="●"/></w:lvl>'
+        '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>'
+    )
+
+    def paragraph(text: str, level: int | None = None) -> str:
+        number = f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="1"/></w:numPr></w:pPr>' if level is not None else ""
+        return f"<w:p>{number}<w:r><w:t>{text}</w:t></w:r></w:p>"
+
+    body = "".join([
+        paragraph("总体情况", 0), paragraph("主动公开方面", 1), paragraph("正文。"), paragraph("依申请公开方面", 1),
+        paragraph("要点", 2), paragraph("主动公开政府信息情况", 0),
+    ])
+    path = tmp_path / "numbered.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", f"<w:document {ns}><w:body>{body}</w:body></w:document>")
+        archive.writestr("word/numbering.xml", numbering)
+    blocks = read_docx(path).blocks
+    assert [b.text for b in blocks] == ["一、总体情况", "（一）主动公开方面", "正文。", "（二）依申请公开方面", "要点", "二、主动公开政府信息情况"]
+    assert blocks[4].role == "item" and blocks[4].marker == "●"
