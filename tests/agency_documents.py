@@ -1,6 +1,7 @@
 """Published reports made the way agencies make them, for the importer's tests.
 
-One report's content (the figures of the 淄博 2024 report in shared/seed, our own sentences) is
+One report's content (the figures of the 淄博 2024 report in shared/seed, but for 表四, which has
+cases here so that a misplaced column shows; our own sentences) is
 written out as an agency would: a .docx typed in Word (python-docx here) with its own fonts,
 bold paragraphs for titles rather than heading styles, tables typed by hand with merged cells,
 a typo in a label and in a section title, a wrong total, 表三 split over a page with its header

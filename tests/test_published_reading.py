@@ -276,3 +276,20 @@ def test_word_numbering_is_read_as_printed(tmp_path):
     blocks = read_docx(path).blocks
     assert [b.text for b in blocks] == ["一、总体情况", "（一）主动公开方面", "正文。", "（二）依申请公开方面", "要点", "二、主动公开政府信息情况"]
     assert blocks[4].role == "item" and blocks[4].marker == "●"
+
+
+def test_a_page_whose_title_is_only_in_the_browser_tab(tmp_path):
+    from zbreport.read.published import read_published
+
+    sections = "".join(f"<p>{form.title}</p><p>正文。</p>" for form in GB2021.sections)
+    table = "<table><tr><td>申请人情况</td><td>自然人</td><td>商业企业</td></tr><tr><td>一、本年新收政府信息公开申请数量</td><td>1</td><td>0</td></tr></table>"
+    page = tmp_path / "page.htm"
+    page.write_text(
+        f"<html><head><title>某县人民政府2024年政府信息公开工作年度报告-某县人民政府网</title></head>"
+        f"<body><div class='nav'><a href='/'>首页</a></div><div class='main'>{sections}{table}</div></body></html>",
+        encoding="utf-8",
+    )
+    published = read_published(page, GB2021)
+    assert not published.missing
+    assert (published.report.meta.issuer, published.report.meta.year) == ("某县人民政府", 2024)
+    assert published.report.tables["三"].entries[("new_received", "natural_person")].text == "1"
