@@ -265,7 +265,7 @@ def watch(
 
 SourcesArg = Annotated[
     list[Path],
-    typer.Argument(help="报告项目文件夹，或已发布的报告（.docx、.html、.pdf）；可以多个", show_default=False),
+    typer.Argument(help="项目文件夹或已发布的报告（.docx、.html、.pdf）", show_default=False),
 ]
 
 
@@ -409,7 +409,7 @@ def init(
     year: Annotated[Optional[int], typer.Option("--year", help="报告年度，例如 2025", show_default=False)] = None,
     from_: Annotated[
         Optional[Path],
-        typer.Option("--from", help="上年的项目文件夹，或上年已发布的报告（.docx、.html、.pdf）", show_default=False),
+        typer.Option("--from", help="上年的项目，或上年的报告（.docx、.html、.pdf）", show_default=False),
     ] = None,
 ) -> None:
     """创建新的报告项目（不会覆盖已有内容）。
