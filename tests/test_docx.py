@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -190,5 +192,7 @@ def test_writer_uses_named_styles_not_direct_fonts(sample_docx):
 
     with zipfile.ZipFile(sample_docx) as package:
         body = package.read("word/document.xml").decode()
-    assert "<w:rFonts" not in body
+    # the only font markup on runs is the East-Asian hint, never a font name
+    fonts = re.findall(r"<w:rFonts [^>]*/>", body)
+    assert fonts and set(fonts) == {'<w:rFonts w:hint="eastAsia"/>'}
     assert "<w:sz " not in body

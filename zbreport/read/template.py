@@ -10,6 +10,7 @@ template lacks is taken from the default template, with a warning.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +25,11 @@ from ..fonts import missing_fonts
 from ..model import TemplatePlaceholders
 from .placeholders import PLACEHOLDER
 from ..write import ooxml
-from ..write.docx import MARKER, REQUIRED_STYLES
-_WHERE = {"body": "正文", "header": "页眉", "footer": "页脚"}
+from ..write.docx import MARKER, REQUIRED_STYLES, styles_to_borrow
+
+_WHERE = {"body": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注", "endnotes": "尾注", "comments": "批注"}
+# The body marker written inside other text ("正文：{{ body }}"): it must be a paragraph of its own.
+_MARKER_IN_TEXT = re.compile(r"\{\{\s*(?:body|正文)\s*\}\}")
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class TemplateText:
     """A placeholder found in the template, and where a person would look for it."""
 
     placeholder: str
-    where: str  # 正文, 正文表格, 页眉, 页脚
+    where: str  # 正文, 正文表格, 页眉, 页脚, 脚注, 尾注, 批注
 
 
 @dataclass
@@ -43,8 +47,10 @@ class Template:
     is_default: bool
     marker: object | None = None  # the body paragraph (w:p) the report replaces
     misplaced_markers: list[str] = field(default_factory=list)
+    markers_in_text: list[str] = field(default_factory=list)  # "正文：{{ body }}": the paragraph's text
     placeholders: list[TemplateText] = field(default_factory=list)
-    missing_styles: tuple[str, ...] = ()
+    missing_styles: tuple[str, ...] = ()  # styles the report needs that the template lacks: warned about
+    support_styles: tuple[str, ...] = ()  # lacking too, for links, notes, quotes, code: borrowed quietly
     fallback: Document | None = None  # the default template, lending the missing styles
 
     @property
@@ -102,8 +108,8 @@ def load_template(path: Path | None = None) -> Template:
     path = path or default_template()
     template = Template(path, open_docx(path), is_default)
     names = {s.name for s in template.document.styles}
-    template.missing_styles = tuple(n for n in REQUIRED_STYLES if n not in names)
-    if template.missing_styles:
+    template.missing_styles, template.support_styles = styles_to_borrow(names)
+    if template.missing_styles or template.support_styles:
         template.fallback = open_docx(default_template())
     for kind, root in ooxml.template_parts(template.document):
         for paragraph in root.iter(qn("w:p")):
@@ -117,7 +123,11 @@ def load_template(path: Path | None = None) -> Template:
                 else:
                     template.misplaced_markers.append(where)
                 continue
-            template.placeholders.extend(TemplateText(m.group(0), where) for m in PLACEHOLDER.finditer(text))
+            if _MARKER_IN_TEXT.search(text):
+                template.markers_in_text.append(text.strip())
+            template.placeholders.extend(
+                TemplateText(m.group(0), where) for m in PLACEHOLDER.finditer(text) if not _MARKER_IN_TEXT.fullmatch(m.group(0))
+            )
     return template
 
 
@@ -134,6 +144,16 @@ def template_findings(template: Template) -> list[Finding]:
     for place in template.misplaced_markers:
         findings.append(
             Finding(Severity.ERROR, "template", f"模板 {template.name} 的{place}中有 {{{{ body }}}}：正文标记只能单独成段，放在正文中，且只能有一个", where)
+        )
+    for text in template.markers_in_text:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "template",
+                f"模板 {template.name} 中“{text[:40]}”：正文标记 {{{{ body }}}} 必须单独成段，段中不能有其他文字；"
+                "请把其他文字移到另一段",
+                where,
+            )
         )
     return findings
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import io
 import re
-from typing import TYPE_CHECKING
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator
 
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_BREAK, WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Mm, Twips
+from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
@@ -69,10 +70,48 @@ REQUIRED_STYLES = (
     + tuple(HEADINGS.values())
     + tuple(RUN_IN_HEADINGS.values())
 )
+# Styles for what fewer reports hold. A template lacking one borrows ours without a warning, as
+# Word itself adds its built-in Hyperlink or footnote styles to a document only when first used.
+HYPERLINK = "Hyperlink"
+FOOTNOTE_TEXT = "footnote text"  # Word's own names: a note an editor adds in Word takes these
+FOOTNOTE_REFERENCE = "footnote reference"
+QUOTE = "Quote"
+SOURCE_CODE = "Source Code"
+VERBATIM = "Verbatim Char"
+FIGURE = "Figure"
+SUPPORT_STYLES = (HYPERLINK, FOOTNOTE_TEXT, FOOTNOTE_REFERENCE, QUOTE, SOURCE_CODE, VERBATIM, FIGURE)
+
+
+def styles_to_borrow(present: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The styles a template with these style names lacks: (required ones, warned about; support
+    ones, borrowed quietly). A run-in heading style is not lacking while its heading is there:
+    the writer derives it from the template's own heading (see `_run_in_styles`)."""
+    headings_of = {run_in: HEADINGS[level] for level, run_in in RUN_IN_HEADINGS.items()}
+    required = tuple(
+        name for name in REQUIRED_STYLES if name not in present and not (name in headings_of and headings_of[name] in present)
+    )
+    return required, tuple(name for name in SUPPORT_STYLES if name not in present)
+
 
 _ROLE_STYLES = {"corner": TABLE_LABEL, "header": TABLE_HEADING, "caption": TABLE_HEADING, "label": TABLE_LABEL}
-_BULLET = "●"
-_LIST_INDENT_TWIPS = 640  # two characters of 3号 text a nesting level
+
+# Lists are numbered by Word (numbering.xml), in the 公文 sequence of levels: 1. then （1） then ①,
+# every level at the body's two-character first-line indent, the text right after the number.
+_ORDERED_FORMS = (("decimal", "%{n}."), ("decimal", "（%{n}）"), ("decimalEnclosedCircle", "%{n}"))
+ORDERED_LEVELS = tuple(
+    ooxml.ListLevel(_ORDERED_FORMS[i % 3][0], _ORDERED_FORMS[i % 3][1].format(n=i + 1)) for i in range(9)
+)
+BULLET_LEVELS = tuple(ooxml.ListLevel("bullet", "●○■"[i % 3], "space", east_asian=True) for i in range(9))
+_INDENT_CHARS, _INDENT_TWIPS = 200, 640  # two characters of 3号 (16 pt) text
+
+# Text that wants the East-Asian font for the characters Chinese shares with Latin text: any CJK
+# character, or one of those shared marks (a run may hold only the “ of “**重点**”).
+_EAST_ASIAN = re.compile("[\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+                         "·‐-―‘’“”‥…‰※§°×÷℃№\u2160-\u217f\u2460-\u24ff\u2500-\u27bf]")
+
+
+def wants_east_asian_font(text: str) -> bool:
+    return _EAST_ASIAN.search(text) is not None
 
 
 # The width the official tables were designed for: the GB/T 9704 text block.
@@ -85,12 +124,13 @@ def render_docx(document: Document, template: Template) -> DocxDocument:
     The template's own placeholders are filled first, so nothing the report says is read as one.
     """
     docx = template.document
-    if template.missing_styles and template.fallback is not None:
-        ooxml.copy_styles(template.fallback, docx, list(template.missing_styles))
+    borrowed = template.missing_styles + template.support_styles
+    if borrowed and template.fallback is not None:
+        ooxml.copy_styles(template.fallback, docx, list(borrowed))
     _fill_template_text(docx, document.template_values)
     body = docx.element.body
     before = set(body)
-    writer = _Writer(docx)
+    writer = _Writer(docx, _run_in_styles(docx))
     writer.front_matter(document)
     for section in document.sections:
         writer.section(section)
@@ -121,21 +161,55 @@ def _fill_template_text(docx: DocxDocument, values: dict[str, str]) -> None:
                 continue
             for match in reversed(list(PLACEHOLDER.finditer(text))):
                 value = values.get(match.group(0))
-                if value is not None:  # one that cannot be filled was reported before the build
-                    ooxml.replace_text(paragraph, match.start(), match.end(), value)
+                if value is None:  # one that cannot be filled was reported before the build
+                    continue
+                node = ooxml.replace_text(paragraph, match.start(), match.end(), value)
+                if node is not None and node.getparent().tag == qn("w:r") and wants_east_asian_font(value):
+                    ooxml.prefer_east_asian_font(node.getparent())
+
+
+def _run_in_styles(docx: DocxDocument) -> dict[int, str]:
+    """The character style of each heading level's run-in headings: the one the template links
+    to its heading (Word's "Heading 2 Char", a Chinese Word's "标题 2 字符"), else one named
+    "Heading 2 Char", else one made now from the template's own heading, so a run-in heading
+    looks like the template's headings, not like ours."""
+    styles = {style.name: style for style in docx.styles}
+    chosen: dict[int, str] = {}
+    for level, heading in HEADINGS.items():
+        name = ooxml.linked_character_style(docx, styles[heading])
+        if name is None:
+            name = RUN_IN_HEADINGS[level]
+            if name not in styles:
+                ooxml.add_linked_character_style(docx, styles[heading], name)
+        chosen[level] = name
+    return chosen
 
 
 class _Writer:
-    def __init__(self, document: DocxDocument) -> None:
+    def __init__(self, document: DocxDocument, run_in: dict[int, str]) -> None:
         self.doc = document
+        # Where paragraphs and tables go: the body, or the footnote being written.
+        self.story = document._body
+        self.in_note = False
+        self.quote_depth = 0
         # Tables fill the template's text width: 156 mm on A4 with official margins.
-        self.scale = (ooxml.text_width_mm(document) or DESIGN_WIDTH_MM) / DESIGN_WIDTH_MM
+        self.width_mm = ooxml.text_width_mm(document) or DESIGN_WIDTH_MM
+        self.height_mm = ooxml.text_height_mm(document)
+        self.scale = self.width_mm / DESIGN_WIDTH_MM
         # Styles by the name Word shows. python-docx's own lookup expects Word's spelling of
         # built-in names ("heading 1") and misses LibreOffice's ("Heading 1").
         self.styles = {style.name: style for style in document.styles}
+        self.run_in = run_in
 
     def paragraph(self, style: str, text: str = "") -> DocxParagraph:
-        return self.doc.add_paragraph(text, style=self.styles[style])
+        paragraph = self.story.add_paragraph(style=self.styles[style])
+        if text:
+            self.run(paragraph, text, None, frozenset())
+        return paragraph
+
+    def text_style(self) -> str:
+        """The style of a narrative paragraph here: body text, a quotation, or a footnote's text."""
+        return FOOTNOTE_TEXT if self.in_note else QUOTE if self.quote_depth else BODY
 
     def only_paragraph(self, cell: _Cell, style: str) -> DocxParagraph:
         """The cell's single paragraph, styled; a merge leaves extra empty ones behind, which go."""
@@ -168,75 +242,115 @@ class _Writer:
 
     # ------------------------------------------------------------ narrative blocks
 
-    def block(self, block: DocumentBlock, list_level: int = 0) -> None:
+    def block(self, block: DocumentBlock) -> None:
         if isinstance(block, Heading):
             self.inlines(self.paragraph(HEADINGS[block.level]), block.content)
         elif isinstance(block, Paragraph):
-            paragraph = self.paragraph(BODY)
-            if block.lead is not None:
-                self.inlines(paragraph, block.lead.content, RUN_IN_HEADINGS[block.lead.level])
-            self.inlines(paragraph, block.content)
+            self.narrative_paragraph(block, self.text_style())
         elif isinstance(block, ListBlock):
-            self.list_block(block, list_level)
+            self.list_block(block, 0)
         elif isinstance(block, BlockQuote):
+            self.quote_depth += 1
             for inner in block.blocks:
-                self.block(inner, list_level + 1)
+                self.block(inner)
+            self.quote_depth -= 1
         elif isinstance(block, CodeBlock):
-            paragraph = self.paragraph(BODY)
-            for i, line in enumerate(block.text.split("\n")):
-                if i:
-                    paragraph.add_run().add_break()
-                paragraph.add_run(line)
+            self.run(self.paragraph(SOURCE_CODE), block.text, None, frozenset())  # python-docx makes \n a w:br
         elif isinstance(block, GridTable):
             self.grid_table(block)
         elif isinstance(block, OfficialTable):
             self.official_table(block)
-        elif isinstance(block, PageBreak):
+        elif isinstance(block, PageBreak) and not self.in_note:
             self.paragraph(BODY).add_run().add_break(WD_BREAK.PAGE)
 
-    def list_block(self, block: ListBlock, level: int) -> None:
-        for number, item in enumerate(block.items, start=block.start):
-            marker = f"{number}." if block.ordered else _BULLET
-            first, *rest = item or (Paragraph(()),)
-            paragraph = self.paragraph(LIST_ITEM)
-            if level:
-                paragraph.paragraph_format.left_indent = Twips(_LIST_INDENT_TWIPS * level)
-            content = first.content if isinstance(first, (Paragraph, Heading)) else ()
-            self.inlines(paragraph, (Text(marker + ("" if block.ordered else " ")),) + tuple(content))
-            for inner in rest if isinstance(first, (Paragraph, Heading)) else item:
-                self.block(inner, level + 1)
+    def narrative_paragraph(self, block: Paragraph, style: str) -> DocxParagraph:
+        """One paragraph of the narrative, one Word paragraph: a picture alone in it is a figure."""
+        pictures = [n for n in block.content if isinstance(n, Image) and n.data is not None]
+        alone = pictures and block.lead is None and all(
+            isinstance(n, (Image, LineBreak)) or (isinstance(n, Text) and not n.text.strip()) for n in block.content
+        )
+        paragraph = self.paragraph(FIGURE if alone else style)
+        if pictures and not alone:
+            # An exact line height (the body's 28.95 pt) would crop the picture to one line.
+            paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+            paragraph.paragraph_format.line_spacing = Pt(28.95)
+        if block.lead is not None:
+            self.inlines(paragraph, block.lead.content, self.run_in[block.lead.level])
+        self.inlines(paragraph, block.content)
+        return paragraph
+
+    def list_block(self, block: ListBlock, depth: int) -> None:
+        """Each item a paragraph numbered by Word; a list inside an item is the next level."""
+        level = min(depth, len(ORDERED_LEVELS) - 1)
+        levels = ORDERED_LEVELS if block.ordered else BULLET_LEVELS
+        start = block.start if block.ordered else 1
+        list_id = ooxml.add_list(self.doc, levels, level, start, _INDENT_CHARS, _INDENT_TWIPS)
+        item_style = FOOTNOTE_TEXT if self.in_note else LIST_ITEM
+        for item in block.items:
+            blocks = list(item) or [Paragraph(())]
+            first = blocks[0]
+            if isinstance(first, Paragraph):
+                paragraph = self.narrative_paragraph(first, item_style)
+                blocks = blocks[1:]
+            elif isinstance(first, Heading):
+                paragraph = self.paragraph(item_style)
+                self.inlines(paragraph, first.content, self.run_in[first.level])
+                blocks = blocks[1:]
+            else:
+                paragraph = self.paragraph(item_style)
+            ooxml.number_paragraph(paragraph, list_id, level)
+            for inner in blocks:  # what else the item holds, under its number
+                if isinstance(inner, ListBlock):
+                    self.list_block(inner, depth + 1)
+                elif isinstance(inner, Paragraph):
+                    self.narrative_paragraph(inner, item_style)
+                else:
+                    self.block(inner)
 
     # ------------------------------------------------------------ inline
 
     def inlines(self, paragraph: DocxParagraph, nodes: tuple[Inline, ...], style: str | None = None) -> None:
         for node in nodes:
-            self.inline(paragraph, node, style, frozenset())
+            self.inline(paragraph, node, style, frozenset(), None)
 
-    def inline(self, paragraph: DocxParagraph, node: Inline, style: str | None, marks: frozenset[str]) -> None:
-        if isinstance(node, (Text, Code, Placeholder)):
-            self.run(paragraph, node.text, style, marks | ({"code"} if isinstance(node, Code) else set()))
+    def inline(self, paragraph: DocxParagraph, node: Inline, style: str | None, marks: frozenset[str], link) -> None:
+        """One node into the paragraph; `link` is the w:hyperlink its runs go into, if any."""
+        if isinstance(node, (Text, Placeholder)):
+            self.run(paragraph, node.text, style, marks, link)
+        elif isinstance(node, Code):
+            self.run(paragraph, node.text, style, marks | {"code"}, link)
         elif isinstance(node, LineBreak):
-            paragraph.add_run().add_break()
+            self.new_run(paragraph, link).add_break()
         elif isinstance(node, Link):
+            if node.target and link is None:
+                link = ooxml.add_hyperlink(paragraph, node.target, node.title)
+                marks = marks | {"link"}
             for child in node.children:
-                self.inline(paragraph, child, style, marks)
-            if node.target and inline_text(node.children).strip() != node.target:
-                self.run(paragraph, f"（{node.target}）", style, marks)
+                self.inline(paragraph, child, style, marks, link)
         elif isinstance(node, Container):
             mark = _MARKS.get(type(node), "")
             for child in node.children:
-                self.inline(paragraph, child, style, marks | {mark})
+                self.inline(paragraph, child, style, marks | {mark}, link)
         elif isinstance(node, Image):
-            self.image(paragraph, node)
+            self.image(paragraph, node, link)
         elif isinstance(node, Note):
-            text = "".join(getattr(b, "text", "") for b in node.blocks)
-            self.run(paragraph, f"（注：{text}）", style, marks)
+            self.footnote(paragraph, node, link)
 
-    def run(self, paragraph: DocxParagraph, text: str, style: str | None, marks: frozenset[str]) -> Run:
-        name = style or (STRONG if "strong" in marks else EMPHASIS if "emph" in marks else None)
-        run = paragraph.add_run(text, style=self.styles[name] if name else None)
+    def new_run(self, paragraph: DocxParagraph, link, text: str = "", style: str | None = None) -> Run:
+        run = paragraph.add_run(text, style=self.styles[style] if style else None)
+        if link is not None:
+            link.append(run._r)  # the run was the paragraph's last; it moves into the link there
+        return run
+
+    def run(self, paragraph: DocxParagraph, text: str, style: str | None, marks: frozenset[str], link=None) -> Run:
+        """A run of text in one character style, the marks the style does not give set directly."""
+        if style is None:
+            style = next((name for mark, name in _MARK_STYLES if mark in marks), None)
+        run = self.new_run(paragraph, link, text, style)
         font = run.font
-        if "strong" in marks and "emph" in marks:
+        if "strong" in marks and style != STRONG:
+            font.bold = True
+        if "emph" in marks and style != EMPHASIS:
             font.italic = True
         if "strike" in marks:
             font.strike = True
@@ -246,23 +360,61 @@ class _Writer:
             font.subscript = True
         if "sup" in marks:
             font.superscript = True
+        if wants_east_asian_font(text):
+            ooxml.prefer_east_asian_font(run._r)
         return run
 
-    def image(self, paragraph: DocxParagraph, image: Image) -> None:
+    def image(self, paragraph: DocxParagraph, image: Image, link) -> None:
         if image.data is None:  # reported when read: a missing or remote picture
-            self.run(paragraph, inline_text(image.alt), None, frozenset())
+            self.run(paragraph, inline_text(image.alt), None, frozenset(), link)
             return
-        run = paragraph.add_run()
+        run = self.new_run(paragraph, link)
         shape = run.add_picture(io.BytesIO(image.data))
-        width_limit = Mm(DESIGN_WIDTH_MM * self.scale)
-        if shape.width > width_limit:  # fitted to the text block, proportions kept
-            shape.height = int(shape.height * width_limit / shape.width)
-            shape.width = width_limit
+        # Fitted to the text block, proportions kept: never wider, nor taller than a page's text.
+        limit = min(
+            1.0,
+            Mm(self.width_mm) / shape.width,
+            Mm(self.height_mm) / shape.height if self.height_mm else 1.0,
+        )
+        if limit < 1.0:
+            shape.width, shape.height = int(shape.width * limit), int(shape.height * limit)
+        ooxml.describe_picture(run._r, inline_text(image.alt), image.title)
+
+    def footnote(self, paragraph: DocxParagraph, note: Note, link) -> None:
+        """A Word footnote: its number here, its text at the foot of the page."""
+        if self.in_note:  # Word has no note inside a note: it is printed in brackets
+            text = "".join(getattr(b, "text", "") for b in note.blocks)
+            self.run(paragraph, f"（{text}）", None, frozenset(), link)
+            return
+        note_id, story = ooxml.add_footnote(ooxml.footnotes(self.doc))
+        ooxml.add_footnote_reference(self.new_run(paragraph, link, style=FOOTNOTE_REFERENCE)._r, note_id)
+        with self.writing_into(story):
+            for block in note.blocks:
+                self.block(block)
+            first = story.paragraphs[0] if story.paragraphs else self.paragraph(FOOTNOTE_TEXT)
+        mark = first.add_run(style=self.styles[FOOTNOTE_REFERENCE])
+        ooxml.add_footnote_mark(mark._r)
+        space = first.add_run(" ")
+        ooxml.move_to_start(first._p, mark._r, space._r)
+
+    @contextmanager
+    def writing_into(self, story) -> Iterator[None]:
+        """Paragraphs and tables go into `story` (a footnote) for a while, then back to the body."""
+        saved = self.story, self.in_note, self.quote_depth
+        self.story, self.in_note, self.quote_depth = story, True, 0
+        try:
+            yield
+        finally:
+            self.story, self.in_note, self.quote_depth = saved
+
+    def add_table(self, rows: int, cols: int):
+        table = self.story.add_table(rows, cols, Mm(self.width_mm))
+        table.style = self.styles[TABLE]
+        return table
 
     def grid_table(self, block: GridTable) -> None:
         n_cols = max([len(block.header)] + [len(r) for r in block.rows])
-        table = self.doc.add_table(rows=1 + len(block.rows), cols=n_cols)
-        table.style = self.styles[TABLE]
+        table = self.add_table(1 + len(block.rows), n_cols)
         for c, content in enumerate(block.header):
             self.inlines(self.only_paragraph(table.cell(0, c), TABLE_HEADING), content)
         ooxml.repeat_as_header_row(table.rows[0])
@@ -278,8 +430,7 @@ class _Writer:
 
     def official_table(self, data: OfficialTable) -> None:
         layout = data.layout
-        table = self.doc.add_table(rows=layout.n_rows, cols=layout.n_cols)
-        table.style = self.styles[TABLE]
+        table = self.add_table(layout.n_rows, layout.n_cols)
         # The grid is regular until merged; python-docx's table.cell() rescans the table each call.
         grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
         for spot in layout.cells:
@@ -287,9 +438,9 @@ class _Writer:
             if spot.rowspan > 1 or spot.colspan > 1:
                 cell = cell.merge(grid[spot.row + spot.rowspan - 1][spot.col + spot.colspan - 1])
             if spot.role == "value" and spot.cell is not None:
-                self.only_paragraph(cell, TABLE_TEXT).add_run(data.text(spot.cell))
+                self.run(self.only_paragraph(cell, TABLE_TEXT), data.text(spot.cell), None, frozenset())
             else:
-                self.only_paragraph(cell, _ROLE_STYLES[spot.role]).add_run(spot.text)
+                self.run(self.only_paragraph(cell, _ROLE_STYLES[spot.role]), spot.text, None, frozenset())
         for index, row in enumerate(table.rows):
             if index < layout.header_rows:
                 ooxml.repeat_as_header_row(row)
@@ -299,6 +450,8 @@ class _Writer:
 
 
 _MARKS = {Strong: "strong", Emph: "emph", Strikeout: "strike", Underline: "underline", Subscript: "sub", Superscript: "sup"}
+# The character style a run takes for its marks, the first that applies; others are set directly.
+_MARK_STYLES = (("link", HYPERLINK), ("strong", STRONG), ("emph", EMPHASIS), ("code", VERBATIM))
 
 
 def _is_table(block: DocumentBlock | None) -> bool:
