@@ -1,11 +1,15 @@
-"""Shared fixtures: the sample project, copies of it to break, and running the real CLI."""
+"""Shared fixtures: the sample project, copies of it to break, running the real CLI, and the
+OOXML validator run over every .docx a test leaves in its temporary folder."""
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +17,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_data" / "zibo-2024"
+# The validator Word stands in for (../shared next to the checkout); absent, nothing is validated
+# and test_validation.py says so by skipping.
+VALIDATOR = REPO.parent / "shared" / "ooxml" / "validate.py"
 
 
 @dataclass
@@ -77,7 +84,52 @@ def sample_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "report.docx"
     result = run_cli("build", SAMPLE, "-o", out)
     assert result.code == 0, result.output
+    assert_valid_docx(out)
     return out
+
+
+# ---------------------------------------------------------------- every .docx validates as Word reads it
+
+
+@functools.cache
+def validator():
+    """../shared/ooxml/validate.py as a module, its schemas compiled once a session; None without it."""
+    if not VALIDATOR.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("ooxml_validate", VALIDATOR)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def docx_errors(path: Path) -> list[str]:
+    """What the validator finds wrong with a .docx, one line each; [] when Word would open it."""
+    module = validator()
+    report = module.Report(str(path))
+    module.check_package(path, report, None)
+    return [finding.render() for finding in report.errors]
+
+
+def assert_valid_docx(path: Path) -> None:
+    if validator() is None:
+        return  # test_validation.py skips, naming the missing validator
+    errors = docx_errors(path)
+    assert not errors, f"{path.name} fails the OOXML validator (Word would repair or refuse it):\n" + "\n".join(errors[:20])
+
+
+@pytest.fixture(autouse=True)
+def every_docx_validates(request: pytest.FixtureRequest):
+    """After each test, every .docx and .dotx in its tmp_path passes the validator: the reports
+    built, templates exported, and the templates the test made to build in. A test that makes a
+    damaged package on purpose says so with @pytest.mark.invalid_docx("why")."""
+    folder = request.getfixturevalue("tmp_path") if "tmp_path" in request.fixturenames else None
+    yield
+    if folder is None or validator() is None or request.node.get_closest_marker("invalid_docx"):
+        return
+    for path in sorted(folder.rglob("*.do[ct]x")):
+        if zipfile.is_zipfile(path):
+            assert_valid_docx(path)
 
 
 def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:

@@ -504,13 +504,14 @@ def template_check(
 
     列出找到的和缺少的。退出码：0 可用，1 有错误，2 无法读取。
     """
+    from .check.template_layout import layout_findings
     from .write.template_report import template_report
     from .read.template import font_findings, load_template, template_findings
 
     chosen = load_template(file)
     scope = scope_of(load_project(project, FORMAT).report) if project else names_only_scope(FORMAT)
     _, unfilled = fill_template(chosen.placeholder_texts(), scope)
-    findings = template_findings(chosen) + unfilled + font_findings(chosen)
+    findings = template_findings(chosen) + unfilled + font_findings(chosen) + layout_findings(chosen)
     out.print(template_report(chosen, findings))
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
