@@ -270,8 +270,9 @@ class _Writer:
             isinstance(n, (Image, LineBreak)) or (isinstance(n, Text) and not n.text.strip()) for n in block.content
         )
         paragraph = self.paragraph(FIGURE if alone else style)
-        if pictures and not alone:
-            # An exact line height (the body's 28.95 pt) would crop the picture to one line.
+        if pictures and not alone and style != FOOTNOTE_TEXT:
+            # An exact line height (the body's 28.95 pt) would crop the picture to one line;
+            # footnote text is single-spaced, which grows with the picture.
             paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
             paragraph.paragraph_format.line_spacing = Pt(28.95)
         if block.lead is not None:
