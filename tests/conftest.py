@@ -4,6 +4,7 @@ OOXML validator run over every .docx a test leaves in its temporary folder."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
 import os
 import shutil
@@ -103,12 +104,18 @@ def validator():
     return module
 
 
+_VALIDATED: dict[str, list[str]] = {}  # errors by content: many tests make the same template or report
+
+
 def docx_errors(path: Path) -> list[str]:
     """What the validator finds wrong with a .docx, one line each; [] when Word would open it."""
-    module = validator()
-    report = module.Report(str(path))
-    module.check_package(path, report, None)
-    return [finding.render() for finding in report.errors]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest not in _VALIDATED:
+        module = validator()
+        report = module.Report(str(path))
+        module.check_package(path, report, None)
+        _VALIDATED[digest] = [finding.render() for finding in report.errors]
+    return _VALIDATED[digest]
 
 
 def assert_valid_docx(path: Path) -> None:
