@@ -1,5 +1,5 @@
 """Shared fixtures: the sample project, copies of it to break, running the real CLI, and the
-OOXML validator run over every .docx a test leaves in its temporary folder."""
+OOXML validator run over every .docx a command writes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,8 @@ def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | No
     if cwd is not None:
         os.chdir(cwd)
     try:
-        result = CliRunner().invoke(app, [str(a) for a in args], env=environment)
+        with validating_what_is_written(args):
+            result = CliRunner().invoke(app, [str(a) for a in args], env=environment)
     finally:
         os.chdir(previous)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -61,14 +63,15 @@ def run_process(*args: str | Path, cwd: Path | None = None, env: dict[str, str] 
     """Run `zbreport` as a clerk would: a separate process, real files, its exit code."""
     environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
     environment.pop("ZBREPORT_DEBUG", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "zbreport", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=environment,
-        timeout=120,
-    )
+    with validating_what_is_written(args, cwd):
+        done = subprocess.run(
+            [sys.executable, "-m", "zbreport", *map(str, args)],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env=environment,
+            timeout=120,
+        )
     return Run(done.returncode, done.stdout, done.stderr)
 
 
@@ -125,18 +128,49 @@ def assert_valid_docx(path: Path) -> None:
     assert not errors, f"{path.name} fails the OOXML validator (Word would repair or refuse it):\n" + "\n".join(errors[:20])
 
 
+# Off for a test marked @pytest.mark.invalid_docx("why"): one that builds in a template it
+# damaged on purpose, whose report cannot be valid either.
+_VALIDATE_OUTPUTS = True
+
+
 @pytest.fixture(autouse=True)
 def every_docx_validates(request: pytest.FixtureRequest):
-    """After each test, every .docx and .dotx in its tmp_path passes the validator: the reports
-    built, templates exported, and the templates the test made to build in. A test that makes a
-    damaged package on purpose says so with @pytest.mark.invalid_docx("why")."""
-    folder = request.getfixturevalue("tmp_path") if "tmp_path" in request.fixturenames else None
+    global _VALIDATE_OUTPUTS
+    _VALIDATE_OUTPUTS = request.node.get_closest_marker("invalid_docx") is None
     yield
-    if folder is None or validator() is None or request.node.get_closest_marker("invalid_docx"):
+    _VALIDATE_OUTPUTS = True
+
+
+@contextmanager
+def validating_what_is_written(args, cwd: Path | None = None):
+    """Every .docx or .dotx a command writes or rewrites (a report, an exported template) passes
+    the validator. Looked for next to the command's arguments: its project folder, -o, the file."""
+    if validator() is None or not _VALIDATE_OUTPUTS:
+        yield
         return
-    for path in sorted(folder.rglob("*.do[ct]x")):
-        if zipfile.is_zipfile(path):
+    folders = set(_argument_folders(args, cwd))
+    before = _docx_files(folders)
+    yield
+    for path, stamp in _docx_files(folders).items():
+        if before.get(path) != stamp and zipfile.is_zipfile(path):
             assert_valid_docx(path)
+
+
+def _argument_folders(args, cwd: Path | None):
+    for arg in args:
+        path = Path(arg) if Path(arg).is_absolute() or cwd is None else cwd / arg
+        for folder in (path, path.parent):
+            if folder.is_dir():
+                yield folder.resolve()
+
+
+def _docx_files(folders) -> dict[Path, tuple[int, int]]:
+    found = {}
+    for folder in folders:
+        for path in folder.glob("*.do[ct]x"):
+            stat = path.stat()
+            found[path] = (stat.st_mtime_ns, stat.st_size)
+    return found
 
 
 def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
