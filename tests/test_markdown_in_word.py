@@ -24,6 +24,8 @@ PDFTOTEXT = shutil.which("pdftotext")
 TEXT_WIDTH_EMU = 156 * 36000  # the A4 text block between the official margins
 # Pure Chinese text without punctuation, so every full line shows how many characters a line holds.
 LONG_TEXT = "政府信息公开工作年度报告依法编制按时发布" * 80
+# A 、 after runs of 1 … 40 characters: somewhere one falls just past a full line's end.
+PUNCTUATED = "".join("文" * n + "、" for n in range(1, 41)) + "完。"
 
 EVERYTHING = f"""
 ## （五）其他
@@ -63,6 +65,8 @@ zbreport build 项目
 ```
 
 {LONG_TEXT}
+
+{PUNCTUATED}
 
 [^网站]: 门户网站地址为 http://www.zibo.gov.cn ，见[政务公开专栏](http://www.zibo.gov.cn/gk)。
 """
@@ -346,7 +350,15 @@ def test_a_full_line_holds_28_characters_and_a_full_page_22_lines(pdf_pages):
         for page in pdf_pages
     ]
     only_text = [page for page in pages if page and all(set(line) <= set(LONG_TEXT) for line in page)]
-    assert len(only_text) >= 2 and {len(page) for page in only_text[:-1]} == {22}  # the last is the paragraph's end
+    assert only_text and {len(page) for page in only_text} == {22}  # the page in the middle of the long paragraph
+
+
+def test_no_punctuation_is_lost_at_the_end_of_a_full_line(pdf_pages):
+    """LibreOffice hangs a 、 past a full line's end and then does not print it, unless told
+    (w:overflowPunct) not to hang punctuation."""
+    text = "".join(compact(line) for page in pdf_pages for line in page.splitlines() if not re.fullmatch(r"\s*—\s*\d+\s*—\s*", line))
+    start = text.index("文、文文、")
+    assert text[start : start + len(PUNCTUATED)] == PUNCTUATED
 
 
 # ---------------------------------------------------------------- the template lends what the project uses
