@@ -206,3 +206,39 @@ def test_change_words_follow_the_sign(now, before):
     words = change_words(now, before, Rounding(2, "round"))
     expected = "持平" if now == before else ("增长" if now > before else "下降")
     assert words.startswith(expected)
+
+
+# ---------------------------------------------------------------- one naming scheme, numbers at their edges
+
+
+@pytest.mark.parametrize("table", list(TABLES.values()), ids=lambda t: t.key)
+def test_the_name_check_prints_can_be_pasted_into_a_placeholder(table):
+    for cell in table.cells:
+        name = Name(cell.name, 0)
+        assert name.segments[0] == f"表{table.key}"
+        assert find_cell(table, name.segments[1:], name) == cell
+
+
+def test_half_width_numbering_works_in_names_as_in_table_files():
+    expression = parse("表三·(七)总计·总计 - 表三·(三)不予公开·(1)属于国家秘密·总计")
+    assert isinstance(expression, Arithmetic)
+    for name, key in ((expression.left, ("results_total", "total")), (expression.right, ("nd_state_secret", "total"))):
+        assert find_cell(TABLES["三"], name.segments[1:], name).key == key
+    call = parse("同比(表三·(七)总计·总计)")
+    assert isinstance(call, Call) and call.args[0] == Name("表三·(七)总计·总计", 3)
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "digits", "words"),
+    [(100001, 100000, 2, "持平"), (1001, 1000, 2, "增长0.10%"), (1001, 1000, 0, "持平"), (99999, 100000, 2, "持平")],
+)
+def test_a_change_that_rounds_to_zero_is_level(now, before, digits, words):
+    assert change_words(now, before, Rounding(digits, "round")) == words
+
+
+def test_a_huge_figure_is_a_finding_not_an_internal_error():
+    huge = 10**40
+    scope = _scope({("三", ("new_received", "total")): 1, ("三", ("carried_over", "total")): 0})
+    scope = Scope(GB2021, scope.meta, 2024, lambda t, k: huge, Rounding(), "本年数据", scope.previous)
+    with pytest.raises(FigureError, match="数字过大"):
+        fill("{{同比(表三·本年新收·总计)}}", scope)

@@ -113,7 +113,7 @@ ProjectArg = Annotated[
 def _assembled(loaded: LoadedProject, template: Template | None) -> tuple[Document, list[Finding]]:
     """The document every writer reads, and every finding: the reader's, the rules', assembly's."""
     assembled = assemble(loaded.report, template.placeholder_texts() if template is not None else None)
-    findings = loaded.findings + check_report(loaded.report) + assembled.findings
+    findings = check_report(loaded.report, loaded.findings) + assembled.findings
     if template is not None:
         from .read.template import template_findings
 
@@ -197,7 +197,7 @@ def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, tem
     if has_errors(findings) and not force:
         err.print(f"{summary(findings)}请先改正错误；报告未生成。（如需强行生成，请加 --force）")
         return _Built(EXIT_FINDINGS, loaded, template_path)
-    paths = output_paths(kinds, output, project / f"{report.meta.issuer}{report.meta.title}")
+    paths = output_paths(kinds, output, project / report.meta.full_title)
     check_folders(paths)
     files, unshown = render_files(document, chosen, paths)
     print_findings(err, unshown)
@@ -303,7 +303,7 @@ def _audit_published(path: Path):
     """A published report (.docx, web page, PDF) checked by the same rules as a project."""
     published = _published(path)
     report = published.report
-    findings = published.findings + check_report(report) + assemble(report).findings
+    findings = check_report(report, published.findings) + assemble(report).findings
     return report, sorted(findings, key=sort_key)
 
 
@@ -322,7 +322,7 @@ def check(
     format: Annotated[
         OutputFormat, typer.Option("--format", help="输出格式：text（便于阅读）或 json（供程序处理）")
     ] = OutputFormat.text,
-    strict: Annotated[bool, typer.Option("--strict", help="有警告也视为不通过（退出码 1）")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="有警告也视为不通过（退出码 1）；提示不算")] = False,
 ) -> None:
     """检查报告数据：勾稽关系、数值、表格结构、占位符。
 
@@ -330,7 +330,9 @@ def check(
     退出码：0 通过，1 有错误，2 无法读取。
     """
     results = [_check_one(path) for path in paths]
-    failed = [r.problem is None and (has_errors(r.findings) or (strict and bool(r.findings))) for r in results]
+    failed = [
+        r.problem is None and (has_errors(r.findings) or (strict and any(f.is_warning for f in r.findings))) for r in results
+    ]
     unreadable = any(r.problem is not None for r in results)
     if format is OutputFormat.json:
         payloads = [_check_payload(r, bad) for r, bad in zip(results, failed)]
@@ -362,7 +364,8 @@ def _check_payload(result: _Checked, failed: bool) -> dict[str, object]:
         "ok": not failed,
         "readable": True,
         "errors": sum(f.is_error for f in findings),
-        "warnings": sum(not f.is_error for f in findings),
+        "warnings": sum(f.is_warning for f in findings),
+        "notices": sum(f.severity is Severity.NOTICE for f in findings),
         "findings": [f.as_dict() for f in findings],
     }
 
@@ -372,7 +375,9 @@ def _summary_line(result: _Checked) -> str:
     if result.problem is not None:
         return f"{where}  无法读取：{result.problem.message}"
     errors = sum(f.is_error for f in result.findings)
-    return f"{where}  {result.issuer} {result.year}年度  错误 {errors}  警告 {len(result.findings) - errors}"
+    warnings = sum(f.is_warning for f in result.findings)
+    notices = len(result.findings) - errors - warnings
+    return f"{where}  {result.issuer} {result.year}年度  错误 {errors}  警告 {warnings}" + (f"  提示 {notices}" if notices else "")
 
 
 TABLE_KEYS = ("二", "三", "四")
@@ -455,7 +460,7 @@ def import_report(
     published = _published(source)
     write_project(output, imported_project(published))
     _print_notes(published.notes)
-    findings = published.findings + check_report(published.report)
+    findings = check_report(published.report, published.findings)
     meta = published.report.meta
     out.print(f"已导入：{meta.issuer} {meta.year}年度报告 → {relative(Location(output))}", soft_wrap=True)
     if findings:

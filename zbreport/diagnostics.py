@@ -32,12 +32,16 @@ class Location:
 
 
 class Severity(str, Enum):
+    """error: the report is wrong and is not built; warning: look at it (fails `check --strict`);
+    notice: worth a look, never a failure (e.g. a shortfall a note under the table may explain)."""
+
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"
 
     @property
     def label(self) -> str:
-        return "错误" if self is Severity.ERROR else "警告"
+        return {"error": "错误", "warning": "警告", "notice": "提示"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,10 @@ class Finding:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity is Severity.WARNING
 
     def as_dict(self) -> dict[str, object]:
         loc = self.location

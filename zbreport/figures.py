@@ -18,11 +18,12 @@ import difflib
 import re
 from itertools import combinations
 from dataclasses import dataclass, replace
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable, Union
 
 from .format import CellForm, CellKey, Format, TableForm, normalize_label
 from .model import Metadata, Number, Report, Rounding, format_number
+from .format.labels import label_key
 from .read.placeholders import (
     OPEN,
     SEPARATOR,
@@ -95,7 +96,12 @@ def scope_of(report: Report) -> Scope:
                 pending.extend(parts[k])
             else:
                 inputs.append(k)
-        return any(k not in data.entries or data.entries[k].state in ("blank", "invalid") for k in inputs)
+        return any(
+            k not in data.entries
+            or data.entries[k].state in ("blank", "invalid")
+            or (data.entries[k].state == "not_applicable" and not data.form.cell(k).allows_not_applicable)
+            for k in inputs
+        )
 
     previous = None
     if report.previous is not None:
@@ -145,6 +151,8 @@ def fill(placeholder: str, scope: Scope) -> str:
         return as_text(evaluate(expression, scope))
     except FigureError as exc:
         raise FigureError(exc.message, exc.offset + len(OPEN), exc.reported) from None
+    except ArithmeticError:  # a Decimal out of its range: only absurdly large figures get here
+        raise FigureError("数字过大，无法计算", len(OPEN)) from None
 
 
 def as_text(value: Value) -> str:
@@ -266,7 +274,10 @@ def _previous(scope: Scope, call: Call) -> Scope:
 
 def round_decimal(value: Decimal, rounding: Rounding) -> Decimal:
     exponent = Decimal(1).scaleb(-rounding.digits)
-    return value.quantize(exponent, rounding=ROUND_DOWN if rounding.mode == "truncate" else ROUND_HALF_UP)
+    try:
+        return value.quantize(exponent, rounding=ROUND_DOWN if rounding.mode == "truncate" else ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than a Decimal holds: no report figure is that large
+        raise FigureError(f"数字过大（{value:.3E}），无法计算百分比") from None
 
 
 def percent(value: Decimal, rounding: Rounding) -> str:
@@ -274,21 +285,30 @@ def percent(value: Decimal, rounding: Rounding) -> str:
 
 
 def change_words(now: Number, before: Number, rounding: Rounding, offset: int = 0) -> str:
-    """The change from `before` to `now` as reports write it: 增长 97.72% / 下降 3.10% / 持平."""
+    """The change from `before` to `now` as reports write it: 增长 97.72% / 下降 3.10% / 持平.
+
+    A change that rounds to zero at the chosen decimals is 持平, never "增长0.00%".
+    """
     if now == before:
         return "持平"
     if before == 0:
         raise FigureError("上年为 0，无法计算增减百分比", offset)
     change = (Decimal(now) - Decimal(before)) * 100 / abs(Decimal(before))
-    return ("增长" if change > 0 else "下降") + percent(abs(change), rounding)
+    try:
+        rounded = round_decimal(abs(change), rounding)
+    except FigureError as exc:
+        raise FigureError(exc.message, offset) from None
+    if rounded == 0:
+        return "持平"
+    return ("增长" if change > 0 else "下降") + f"{rounded:f}%"
 
 
 # ---------------------------------------------------------------- cell names
 
 
 def cell_name(cell: CellForm) -> str:
-    """The full name of a cell, as a placeholder may write it."""
-    return SEPARATOR.join((f"表{cell.table}",) + cell.yaml_path)
+    """The name of a cell as `check` prints it and a placeholder reads it: 表三·（一）予以公开·总计."""
+    return cell.name
 
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
@@ -310,6 +330,9 @@ def _segment_matches(segment: str, label: str, loose: bool) -> bool:
     full, bare, numbering = _label_forms(label)
     if segment in (full, bare) or (numbering and segment.rstrip("、.") == numbering):
         return True
+    written, official = label_key(segment), label_key(label)
+    if written.number is not None and written.number == official.number and written.words in (official.words, official.short):
+        return bool(written.words)  # the label with its numbering written another way: (1)、1、 for 1.
     return loose and len(segment) >= 2 and segment in bare
 
 

@@ -230,12 +230,17 @@ EntryState = Literal["number", "blank", "not_applicable", "invalid"]
 
 @dataclass(frozen=True)
 class Entry:
-    """A table value as typed in a YAML file."""
+    """A table value as typed in a YAML file.
+
+    `text` is as typed: "22（其中修订16件）" is the number 22 with the note "（其中修订16件）", and
+    "/" and "—" stay what they were (both `not_applicable`), printed as written.
+    """
 
     state: EntryState
-    text: str  # as typed, for messages
+    text: str  # as typed, for messages and for printing a note or a dash
     location: Location
     number: Number | None = None
+    note: str = ""  # what follows the number, printed with it
 
 
 @dataclass
@@ -246,16 +251,21 @@ class TableData:
     source: Path
     entries: dict[CellKey, Entry] = field(default_factory=dict)
     values: dict[CellKey, Number | None] = field(default_factory=dict)
+    # Rows written as one row of numbers where the format has several (the 2019 （六）其他处理):
+    # their sum per column, (rows, column) → entry, so the totals above them can still be checked.
+    combined: dict[tuple[tuple[str, ...], str], Entry] = field(default_factory=dict)
 
     def value(self, row: str, col: str) -> Number | None:
         return self.values.get((row, col))
 
     def display(self, key: CellKey) -> str:
-        """The cell as printed: a number, "/" where the row does not apply, or blank."""
+        """The cell as printed: the number (with its note, as typed), a dash or "/" as typed, or blank."""
         value = self.values.get(key)
+        entry = self.entries.get(key)
         if value is None:
-            entry = self.entries.get(key)
-            return "/" if entry and entry.state == "not_applicable" else ""
+            return entry.text if entry and entry.state == "not_applicable" else ""
+        if entry is not None and entry.note and entry.number == value:
+            return entry.text
         return format_number(value)
 
     def location_of(self, key: CellKey) -> Location | None:
@@ -270,27 +280,64 @@ def format_number(value: Number) -> str:
     return str(value)
 
 
-def compute_totals(form: TableForm, entries: dict[CellKey, Entry]) -> dict[CellKey, Number | None]:
-    """Input values plus every total, computed from its parts; a total with a missing part stays None."""
+def compute_totals(
+    form: TableForm,
+    entries: dict[CellKey, Entry],
+    combined: dict[tuple[tuple[str, ...], str], Entry] | None = None,
+) -> dict[CellKey, Number | None]:
+    """Input values plus every total: computed from its parts where they are known, else as typed.
+
+    A published report types its totals; where a part is missing (a row left out or unreadable),
+    the typed total stands in, so the rules above it can still be checked and the table printed.
+    """
     values: dict[CellKey, Number | None] = {
         c.key: (entries[c.key].number if c.key in entries and entries[c.key].state == "number" else None)
         for c in form.input_cells
     }
-    pending = list(form.totals)
-    while pending:  # totals of totals (（七）总计·总计) resolve once their parts have
-        waiting = []
-        for total in pending:
-            if total.cell in values:
-                continue
-            if all(p in values for p in total.parts):
-                parts = [values[p] for p in total.parts]
-                values[total.cell] = None if any(v is None for v in parts) else sum(parts)  # type: ignore[arg-type]
-            else:
-                waiting.append(total)
-        if len(waiting) == len(pending):
-            raise ValueError(f"circular totals in table {form.key}")
-        pending = waiting
+
+    def settle() -> None:
+        changed = True
+        while changed:  # totals of totals (（七）总计·总计) resolve once their parts have
+            changed = False
+            for total in form.totals:
+                if values.get(total.cell) is None:
+                    value = sum_of_parts(total.parts, values, combined or {})
+                    if value is not None:
+                        values[total.cell] = value
+                        changed = True
+
+    settle()
+    typed = [t.cell for t in form.totals if values.get(t.cell) is None and _typed(entries, t.cell) is not None]
+    for cell in typed:
+        values[cell] = _typed(entries, cell)
+    if typed:
+        settle()
+    for total in form.totals:
+        values.setdefault(total.cell, None)
     return values
+
+
+def _typed(entries: dict[CellKey, Entry], key: CellKey) -> Number | None:
+    entry = entries.get(key)
+    return entry.number if entry is not None and entry.state == "number" else None
+
+
+def sum_of_parts(
+    parts: tuple[CellKey, ...],
+    values: dict[CellKey, Number | None],
+    combined: dict[tuple[tuple[str, ...], str], Entry],
+) -> Number | None:
+    """The sum of `parts`, a combined row standing in for the rows it covers; None if one is unknown."""
+    known: dict[object, Number | None] = {p: values.get(p) for p in parts}
+    for (rows, col), entry in combined.items():
+        group = [(row, col) for row in rows]
+        if entry.number is not None and all(g in known and known[g] is None for g in group):
+            for g in group:
+                del known[g]
+            known[(rows, col)] = entry.number
+    if any(v is None for v in known.values()):
+        return None
+    return sum(known.values())  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- the report
@@ -316,10 +363,27 @@ class Metadata:
     template_link: str | None = None  # 模板: the agency's Word template, as written
     locations: dict[str, Location] = field(default_factory=dict, compare=False)
     date_value: date | None = None  # 成文日期 as a date
+    written_title: str | None = None  # 标题, as written; a line break is where the printed title breaks
+    sections: tuple[SectionForm, ...] = ()  # 章节: the report's own sections, in order; () for the format's
 
     @property
     def title(self) -> str:
+        """The title as one line: report.yaml's 标题, or 2024年政府信息公开工作年度报告."""
+        if self.written_title:
+            return "".join(line.strip() for line in self.written_title.splitlines())
         return f"{self.year}年政府信息公开工作年度报告"
+
+    @property
+    def title_lines(self) -> tuple[str, ...]:
+        """The title as printed on the cover: 标题's lines, or the issuer over the generated title."""
+        if self.written_title:
+            return tuple(line.strip() for line in self.written_title.splitlines() if line.strip())
+        return (self.issuer, self.title)
+
+    @property
+    def full_title(self) -> str:
+        """The whole title in one line, as a file name or the document's title property."""
+        return "".join(self.title_lines)
 
 
 @dataclass(frozen=True)

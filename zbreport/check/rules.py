@@ -1,34 +1,49 @@
-"""The official arithmetic (勾稽关系) and value rules over the Report model, as findings.
+"""The rules over the Report model, as findings.
 
-Rule ids follow the format reference: R1 一+二 = 三+四 per column; R3/R4/R5 totals;
-R6 values are non-negative whole numbers (万元 may be decimal), no blanks;
+Rule ids follow the format reference: R1 一+二 = 三+四 per column, R3/R4/R5 totals (both in
+`arithmetic.py`); R6 values are non-negative whole numbers (万元 may be decimal), no blanks;
 R10 no unpaid-fee closures when no fee notice was sent. With last year's figures: R7 carry-over
-equals last year's carry-forward, R9 documents in force follow from last year's. Structure findings (unknown or
-missing labels, R12 old-format labels) come from the loader.
+equals last year's carry-forward, R9 documents in force follow from last year's. Structure
+findings (unknown or missing labels, R12 old-format labels) come from the loader; they come back
+from `check_report` saying which checks the values they lack held up.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Sequence
 
 from ..diagnostics import Finding, Severity
-from ..format import Balance, CellForm, Total
-from ..model import Entry, Number, Report, TableData, format_number
+from ..format import CellForm, StockFlow
+from ..model import Entry, Report, TableData, format_number
+from .arithmetic import Coverage, Valuation, check_arithmetic
+from .narrative import block_texts, lint_narrative
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
+NOTICE = Severity.NOTICE
+
+# A count above this is a typing slip, not a year's work (and too big to print in a table cell).
+LARGEST_VALUE = 10**9
 
 
-def check_report(report: Report) -> list[Finding]:
+def check_report(report: Report, found: Sequence[Finding] = ()) -> list[Finding]:
+    """Every rule over the report. `found`, the loader's findings, come back first, each saying
+    which checks the values it is about kept from running; a check held up by a value no finding
+    is about gets a finding of its own."""
     findings: list[Finding] = []
-    for table in report.tables.values():
+    coverage = Coverage()
+    valuations = {key: Valuation(table) for key, table in report.tables.items()}
+    for key, table in report.tables.items():
         findings += check_values(table)
-        findings += check_totals(table)
-        findings += check_balances(table)
+        findings += check_arithmetic(table, valuations[key], coverage)
     findings += check_fee_closures(report)
-    findings += check_carry_over(report)
-    findings += check_stock_flows(report)
-    return findings
+    findings += check_carry_over(report, valuations, coverage)
+    findings += check_stock_flows(report, valuations, coverage)
+    findings += lint_narrative(report)
+    sources = {key: table.source for key, table in report.tables.items()}
+    return coverage.annotate(list(found) + findings, sources)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- R6
@@ -54,115 +69,64 @@ def _value_problem(cell: CellForm, entry: Entry) -> str | None:
     if entry.state == "invalid":
         return f"应为数字，填写的是 {entry.text}"
     if entry.state == "not_applicable":
-        return None if cell.allows_not_applicable else "不能填“/”；没有发生的请填 0"
+        return None if cell.allows_not_applicable else f"不能填“{entry.text}”；没有发生的请填 0"
     number = entry.number
     assert number is not None
     if number < 0:
         return f"不能为负数（填写的是 {entry.text}）"
+    if number >= LARGEST_VALUE:
+        return f"数字过大（填写的是 {entry.text}），请核对"
     if cell.kind == "count" and number != int(number):
         return f"应为整数件数（填写的是 {entry.text}）"
     return None
 
 
-# ---------------------------------------------------------------- R3, R4, R5
-
-
-def check_totals(table: TableData) -> list[Finding]:
-    """A total typed in the file is compared with the sum of its parts as the file gives them.
-
-    A part that is itself a total counts as typed where it was typed: a wrong number is then
-    reported once, at its own row and column, not again at every total above it.
-    """
-    findings = []
-    for total in table.form.totals:
-        entry = table.entries.get(total.cell)
-        parts = [_as_given(table, p) for p in total.parts]
-        if entry is None or entry.state != "number" or any(p is None for p in parts):
-            continue
-        expected = sum(parts)  # type: ignore[arg-type]
-        if entry.number != expected:
-            findings.append(_total_finding(table, total, entry, expected, parts))
-    return findings
-
-
-def _as_given(table: TableData, key: tuple[str, str]) -> Number | None:
-    entry = table.entries.get(key)
-    if entry is not None and entry.state == "number" and table.form.cell(key).computed:
-        return entry.number
-    return table.values.get(key)
-
-
-def _total_finding(table: TableData, total: Total, entry: Entry, computed: Number, parts: list) -> Finding:
-    cell = table.form.cell(total.cell)
-    shown = [format_number(v) for v in parts if v]  # type: ignore[arg-type]
-    arithmetic = "+".join(shown) if 1 < len(shown) <= 8 else ""
-    across = {"R3": "各申请人列相加", "R4": "各项办理结果相加", "R5": "结果维持、结果纠正、其他结果、尚未审结相加"}
-    how = across.get(total.rule, "各项相加")
-    expected = f"{arithmetic} = {format_number(computed)}" if arithmetic else format_number(computed)
-    difference = format_number(abs(entry.number - computed))  # type: ignore[operator]
-    message = f"“{cell.name}”填写为 {entry.text}，按{how}应为 {expected}，相差 {difference}"
-    return Finding(ERROR, total.rule, message, entry.location, table=table.form.key, cells=(total.cell,) + total.parts)
-
-
-# ---------------------------------------------------------------- R1
-
-
-def check_balances(table: TableData) -> list[Finding]:
-    findings: list[Finding] = []
-    derived: list[Finding] = []
-    for balance in table.form.balances:
-        finding = _balance_finding(table, balance)
-        if finding:
-            (derived if balance.derived else findings).append(finding)
-    # A computed column (总计) only fails when another column does: report it alone, or not at all.
-    return findings or derived
-
-
-def _balance_finding(table: TableData, balance: Balance) -> Finding | None:
-    left = [table.values.get(k) for k in balance.left]
-    right = [table.values.get(k) for k in balance.right]
-    if any(v is None for v in left + right):
-        return None  # a blank or invalid value is reported by R6 or as missing
-    left_sum, right_sum = sum(left), sum(right)  # type: ignore[arg-type]
-    if left_sum == right_sum:
-        return None
-    message = (
-        f"{balance.label}列：{balance.left_name} = {_sum_text(left)} = {format_number(left_sum)}，"
-        f"{balance.right_name} = {_sum_text(right)} = {format_number(right_sum)}，"
-        f"相差 {format_number(abs(left_sum - right_sum))}"
-    )
-    location = next((table.location_of(k) for k in balance.left + balance.right if table.location_of(k)), None)
-    return Finding(ERROR, balance.rule, message, location, table=table.form.key, cells=balance.left + balance.right)
-
-
-def _sum_text(values: list[Number | None]) -> str:
-    return "+".join(format_number(v) for v in values if v is not None)
-
-
 # ---------------------------------------------------------------- R10
 
-_NO_FEE_NOTICE = re.compile(r"(未|没有|无)[^。；;]{0,12}收费通知")
+# Said of a clause: no fee notice was sent. "逾期未按收费通知要求缴纳费用" (the form's own wording)
+# and "没有收取信息处理费，发出收费通知1件" say nothing of the kind.
+_CLAUSE = re.compile(r"[^，,。；;！!？?\n]+")
+_NO_FEE_NOTICE = re.compile(
+    r"(?:未|没有|无|未曾|不曾|从未)(?:发出|发送|出具|送达|下发|开具|寄送|发放)[^，,。；;]{0,12}收费通知"
+    r"|(?:没有|无)(?:信息处理费)?收费通知"
+    r"|收费通知[^，,。；;\d]{0,8}?(?<!\d)[0零](?!\d)\s*(?:件|份|次|个)?"
+    r"|(?<!\d)[0零]\s*(?:件|份)(?:信息处理费)?收费通知"
+)
+
+
+def says_no_fee_notice(text: str) -> bool:
+    """True where some clause of `text` says that no fee notice (收费通知) was sent."""
+    return any(_NO_FEE_NOTICE.search(clause) for clause in _CLAUSE.findall(text))
 
 
 def check_fee_closures(report: Report) -> list[Finding]:
-    """If 六 says no fee notice was sent, no application can have closed for an unpaid fee."""
-    other = next((s for s in report.sections if s.form.number == "六"), None)
+    """If the narrative says no fee notice was sent, no application can have closed for an unpaid fee."""
     applications = report.tables.get("三")
-    if other is None or applications is None:
+    if applications is None:
         return []
-    text = "".join(getattr(b, "text", "") for b in other.blocks)
-    if not _NO_FEE_NOTICE.search(text):
+    saying = next(
+        (
+            (section, location)
+            for section in report.sections
+            for text, location in block_texts(section.blocks)
+            if says_no_fee_notice(text)
+        ),
+        None,
+    )
+    if saying is None:
         return []
     closed = applications.value("oh_fee_unpaid", "total")
     if not closed:
         return []
+    section, location = saying
+    where = _shown(location.path, report.project_dir) + f":{location.line}" if location else section.form.title
     key = next(c.key for c in applications.form.input_cells if c.row == "oh_fee_unpaid")
     cell = applications.form.cell(("oh_fee_unpaid", "total"))
     return [
         Finding(
             WARNING,
             "R10",
-            f"“六、其他需要报告的事项”写明未发出收费通知，但“{cell.row_label}”共 {closed} 件，应为 0",
+            f"“{section.form.title}”写明未发出收费通知（{where}），但“{cell.name}”为 {format_number(closed)}，应为 0",
             applications.location_of(key),
             table="三",
             cells=(("oh_fee_unpaid", "total"),),
@@ -173,7 +137,7 @@ def check_fee_closures(report: Report) -> list[Finding]:
 # ---------------------------------------------------------------- R7, R9: against last year
 
 
-def check_carry_over(report: Report) -> list[Finding]:
+def check_carry_over(report: Report, valuations: dict[str, Valuation], coverage: Coverage) -> list[Finding]:
     """R7, per column: this year's 上年结转 is last year's 结转下年度继续办理.
 
     A warning, not an error: an organisational change can make them differ, and the report
@@ -187,10 +151,14 @@ def check_carry_over(report: Report) -> list[Finding]:
     for cell in table.form.cells:
         if cell.row != rule.this_row:
             continue
-        now, before = table.values.get(cell.key), last.value(rule.table, (rule.last_row, cell.col))
-        if now is None or before is None or now == before:
+        before = last.value(rule.table, (rule.last_row, cell.col))
+        if before is None:
+            continue  # last year's figures may be partial by design
+        now = valuations[rule.table].of(cell.key)
+        if now.value is None:
+            coverage.block(rule.table, now.roots, rule.rule, (cell.col_label, "列"))
             continue
-        if cell.computed and findings:
+        if now.value == before or (cell.computed and findings):
             continue  # the total differs because a column does
         last_cell = table.form.cell((rule.last_row, cell.col))
         there = last.locations.get((rule.table, last_cell.key))
@@ -199,7 +167,7 @@ def check_carry_over(report: Report) -> list[Finding]:
             Finding(
                 WARNING,
                 rule.rule,
-                f"“{cell.name}”为 {format_number(now)}，上年报告（{source}）“{last_cell.name}”为 "
+                f"“{cell.name}”为 {format_number(now.value)}，上年报告（{source}）“{last_cell.name}”为 "
                 f"{format_number(before)}，两者应相同；如确有原因，请在表下加注说明",
                 table.location_of(cell.key) or _row_location(table, cell.row),
                 table=rule.table,
@@ -209,8 +177,8 @@ def check_carry_over(report: Report) -> list[Finding]:
     return findings
 
 
-def _shown(path, base) -> str:
-    """Last year's file as the clerk finds it: zibo-2023/tables/table3.yaml, or 2023年度数据.yaml."""
+def _shown(path: Path, base: Path) -> str:
+    """A file as the clerk finds it: zibo-2023/tables/table3.yaml, or 2023年度数据.yaml."""
     try:
         return path.relative_to(base).as_posix()
     except ValueError:
@@ -222,35 +190,65 @@ def _row_location(table: TableData, row: str):
     return next((table.location_of(c.key) for c in table.form.input_cells if c.row == row and table.location_of(c.key)), None)
 
 
-def check_stock_flows(report: Report) -> list[Finding]:
-    """R9: 现行有效件数 = last year's + 本年制发 − 本年废止 (a soft check: a warning)."""
+def check_stock_flows(report: Report, valuations: dict[str, Valuation], coverage: Coverage) -> list[Finding]:
+    """R9: 现行有效件数 = last year's + 本年制发 − 本年废止 (a soft check: a warning, or a notice)."""
     last = report.previous
     if last is None:
         return []
     findings = []
     for flow in report.format.stock_flows:
         table = report.tables.get(flow.table)
-        if table is None:
-            continue
         before = last.value(flow.table, (flow.row, flow.stock))
-        now, issued, repealed = (table.values.get((flow.row, c)) for c in (flow.stock, flow.inflow, flow.outflow))
-        if None in (before, now, issued, repealed):
-            continue  # "/" for an organ without rule-making power, or last year's figure unknown
-        expected = before + issued - repealed  # type: ignore[operator]
-        if now == expected or (flow.may_shrink and now < expected):  # type: ignore[operator]
-            continue
+        if table is None or before is None:
+            continue  # last year's figure unknown
+        keys = [(flow.row, c) for c in (flow.stock, flow.inflow, flow.outflow)]
+        if any(table.entries.get(k) is not None and table.entries[k].state == "not_applicable" for k in keys):
+            continue  # "/": an organ without rule-making power
+        givens = [valuations[flow.table].of(k) for k in keys]
         cell = table.form.cell((flow.row, flow.stock))
-        message = (
+        if any(g.value is None for g in givens):
+            roots = frozenset().union(*(g.roots for g in givens))
+            coverage.block(flow.table, roots, flow.rule, (cell.row_label.rsplit("·", 1)[-1], "行"))
+            continue
+        now, issued, repealed = (g.value for g in givens)
+        expected = before + issued - repealed  # type: ignore[operator]
+        if now == expected:
+            continue
+        arithmetic = (
             f"“{cell.name}”为 {format_number(now)}，按上年 {format_number(before)} + 本年制发 {format_number(issued)}"  # type: ignore[arg-type]
             f" − 本年废止 {format_number(repealed)} 应为 {format_number(expected)}"  # type: ignore[arg-type]
         )
-        message += "；到期失效的文件不计入废止，但现行有效件数不应多于此数" if flow.may_shrink else "，请核对"
-        findings.append(
-            Finding(WARNING, flow.rule, message, table.location_of(cell.key), table=flow.table, cells=(cell.key,))
-        )
+        where = table.location_of(cell.key)
+        if not flow.may_shrink or now > expected:  # type: ignore[operator]
+            more = "；到期失效的文件不计入废止，但现行有效件数不应多于此数" if flow.may_shrink else "，请核对"
+            findings.append(Finding(WARNING, flow.rule, arithmetic + more, where, table=flow.table, cells=(cell.key,)))
+            continue
+        shortfall = expected - now  # type: ignore[operator]
+        if expected and shortfall > flow.notice_share * expected and not _notes_explain(report, flow):
+            share = format_number(round(shortfall * 100 / expected))  # type: ignore[operator]
+            findings.append(
+                Finding(
+                    NOTICE,
+                    flow.rule,
+                    f"{arithmetic}，少 {format_number(shortfall)}（约 {share}%）；到期失效的文件不计入废止，"
+                    "如属此情况，建议在表下加注说明",
+                    where,
+                    table=flow.table,
+                    cells=(cell.key,),
+                )
+            )
     return findings
+
+
+def _notes_explain(report: Report, flow: StockFlow) -> bool:
+    """The notes under the table (its section's text) speak of documents lapsing or of the stock."""
+    words = re.compile(flow.explained_by) if flow.explained_by else None
+    for section in report.sections:
+        if section.form.table is not None and section.form.table.key == flow.table and words is not None:
+            if any(words.search(text) for text, _ in block_texts(section.blocks)):
+                return True
+    return False
 
 
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.is_error for f in findings)
-

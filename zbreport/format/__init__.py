@@ -13,6 +13,7 @@ from .shapes import (
     Format,
     Layout,
     LayoutCell,
+    NarrativeFigure,
     SectionForm,
     StockFlow,
     TableForm,
@@ -22,5 +23,5 @@ from .shapes import (
 
 __all__ = [
     "GB2021", "Balance", "CarryOver", "CellForm", "CellKey", "Format", "Layout", "LayoutCell",
-    "SectionForm", "StockFlow", "TableForm", "Total", "normalize_label",
+    "NarrativeFigure", "SectionForm", "StockFlow", "TableForm", "Total", "normalize_label",
 ]

@@ -5,12 +5,27 @@ Every official label is typed here and nowhere else.
 
 from __future__ import annotations
 
-from .shapes import Balance, Block, CarryOver, Format, Header, SectionForm, StockFlow, TableForm, Total, block_table, grid_table
+from .shapes import (
+    Balance,
+    Block,
+    CarryOver,
+    Format,
+    Header,
+    NarrativeFigure,
+    SectionForm,
+    StockFlow,
+    TableForm,
+    Total,
+    block_table,
+    grid_table,
+)
 
 FORMAT_NAME = "国办公开办函〔2021〕30号"
 
 # ---------------------------------------------------------------- 表二 主动公开
 
+# Every row of 表二 is a power an organ may not have (rule-making, licensing, …): "/" or "—" there
+# says so, and is printed as written.
 TABLE_2 = block_table(
     key="二",
     title="二、主动公开政府信息情况",
@@ -27,23 +42,26 @@ TABLE_2 = block_table(
                 Header("现行有效件数", "in_force"),
             ),
             rows=(Header("规章", "regulations"), Header("行政规范性文件", "normative_documents")),
-            not_applicable_rows=frozenset({"regulations"}),
+            not_applicable_rows=frozenset({"regulations", "normative_documents"}),
         ),
         Block(
             caption="第二十条第（五）项",
             columns=(Header("本年处理决定数量", "decisions"),),
             rows=(Header("行政许可", "licensing"),),
+            not_applicable_rows=frozenset({"licensing"}),
         ),
         Block(
             caption="第二十条第（六）项",
             columns=(Header("本年处理决定数量", "decisions"),),
             rows=(Header("行政处罚", "penalty"), Header("行政强制", "coercion")),
+            not_applicable_rows=frozenset({"penalty", "coercion"}),
         ),
         Block(
             caption="第二十条第（八）项",
             columns=(Header("本年收费金额（单位：万元）", "fee_amount"),),
             rows=(Header("行政事业性收费", "fees"),),
             kind="amount",
+            not_applicable_rows=frozenset({"fees"}),
         ),
     ),
 )
@@ -200,7 +218,96 @@ CARRY_OVER = CarryOver("R7", "三", this_row="carried_over", last_row="carried_f
 STOCK_FLOWS = (
     StockFlow("R9", "二", "regulations", stock="in_force", inflow="issued", outflow="repealed"),
     # 行政规范性文件 lapse when their validity ends; the format counts only those repealed by a document.
-    StockFlow("R9", "二", "normative_documents", stock="in_force", inflow="issued", outflow="repealed", may_shrink=True),
+    StockFlow(
+        "R9", "二", "normative_documents", stock="in_force", inflow="issued", outflow="repealed", may_shrink=True,
+        notice_share=0.05, explained_by=r"失效|有效期|到期|过期|清理|现行有效",
+    ),
+)
+
+# ---------------------------------------------------------------- figures named in the narrative
+
+# How a report's text names the applicant columns of 表三, and those columns as a sum of columns
+# (the default is 总计; 法人或其他组织 has no column of its own).
+APPLICANT_WORDS: tuple[tuple[str, str], ...] = (
+    ("法人或其他组织|法人", "总计 - 自然人"),
+    ("自然人|公民", "自然人"),
+    ("商业企业", "商业企业"),
+    ("科研机构", "科研机构"),
+    ("社会公益组织|公益组织", "社会公益组织"),
+    ("法律服务机构", "法律服务机构"),
+)
+# Words before a number that make it something other than this report's table figure: another
+# organ's or area's count, last year's, a change against last year, or an approximation.
+NARRATIVE_ELSEWHERE = (
+    r"另|协助|代为|代办|转办|转交|全市|全省|全区|全县|全国|各级|各地|各区|各县|各部门|各单位|所属|下属|系统内|"
+    r"累计|历年|省政府|省级|上级|较|比上年|同比|增长|下降|减少|增加|上升|持平|去年|上一?年(?!度?结转)"
+)
+_HANDLED = "表三·本年新收·{列} + 表三·上年结转·{列}"
+_LITIGATION = "表四·未经复议直接起诉·总计 + 表四·复议后起诉·总计"
+_REVIEW_RESULTS = tuple(
+    (f"行政复议{r}", f"表四·行政复议·{r}") for r in ("结果维持", "结果纠正", "其他结果", "尚未审结")
+)
+_SUIT_RESULTS = tuple(
+    (f"{g}{r}", f"表四·{g}·{r}") for g in ("未经复议直接起诉", "复议后起诉") for r in ("结果维持", "结果纠正", "尚未审结")
+)
+
+
+def _documents(kind: str, row: str) -> tuple[NarrativeFigure, ...]:
+    verbs = (("本年制发", "制发|制定|出台|印发|新制定|发布", "本年制发件数"), ("本年废止", "废止", "本年废止件数"),
+             ("现行有效", "现行有效", "现行有效件数"))
+    return tuple(
+        NarrativeFigure(f"{name}{kind}", rf"(?:{words})[^，。]*{kind}|{kind}[^，。]*(?:{words})", f"表二·{row}·{column}")
+        for name, words, column in verbs
+    )
+
+
+NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
+    NarrativeFigure("新收与上年结转申请", r"(?:新收|收到|受理)[^，。]*结转|结转[^，。]*(?:新收|收到|受理)", _HANDLED),
+    NarrativeFigure("上年结转申请", r"上年结转|结转上年|上年度结转|上一年度结转", "表三·上年结转·{列}"),
+    NarrativeFigure("结转下年度申请", r"结转(?:至|到)?下(?:一)?年|转入下(?:一)?年|结转下年度|结转至\d{4}年", "表三·结转下年度·{列}"),
+    NarrativeFigure("予以公开", r"予以公开|同意公开|全部公开", "表三·（一）予以公开·{列}"),
+    NarrativeFigure("部分公开", r"部分公开", "表三·部分公开·{列}"),
+    NarrativeFigure(
+        "本年新收申请",
+        r"(?:新收|收到|受理|接收|新增|共收)[^，。]*申请|申请[^，。]*(?:新收|收到|受理)",
+        "表三·本年新收·{列}",
+        (("新收与上年结转之和", _HANDLED),),
+    ),
+    NarrativeFigure(
+        "办结申请",
+        r"(?:办结|答复|完成办理)[^，。]*申请|申请[^，。]*(?:办结|答复)",
+        "表三·（七）总计·{列}",
+        (("新收与上年结转之和", _HANDLED), ("本年新收", "表三·本年新收·{列}")),
+    ),
+    NarrativeFigure(
+        "办理申请",
+        r"(?:办理|处理)[^，。]*申请|申请[^，。]*(?:办理|处理)",
+        _HANDLED,
+        (("本年办结（（七）总计）", "表三·（七）总计·{列}"), ("本年新收", "表三·本年新收·{列}")),
+    ),
+    NarrativeFigure(
+        "行政复议和行政诉讼",
+        r"复议[^，。]*诉讼|诉讼[^，。]*复议",
+        "表四·行政复议·总计 + " + _LITIGATION,
+        (("行政复议", "表四·行政复议·总计"), ("行政诉讼", _LITIGATION)),
+    ),
+    NarrativeFigure("复议后起诉", r"复议后(?:起诉|诉讼)", "表四·复议后起诉·总计", _SUIT_RESULTS[3:]),
+    NarrativeFigure("未经复议直接起诉", r"直接起诉|未经复议", "表四·未经复议直接起诉·总计", _SUIT_RESULTS[:3]),
+    NarrativeFigure(
+        "行政诉讼",
+        r"诉讼|起诉",
+        _LITIGATION,
+        (("未经复议直接起诉", "表四·未经复议直接起诉·总计"), ("复议后起诉", "表四·复议后起诉·总计")) + _SUIT_RESULTS,
+    ),
+    NarrativeFigure("行政复议", r"复议", "表四·行政复议·总计", _REVIEW_RESULTS),
+    *_documents("规范性文件", "行政规范性文件"),
+    *_documents("规章", "规章"),
+    NarrativeFigure("行政许可决定", r"许可[^，。]{0,8}决定|决定[^，。]{0,8}许可", "表二·行政许可·本年处理决定数量"),
+    NarrativeFigure("行政处罚决定", r"处罚[^，。]{0,8}决定|决定[^，。]{0,8}处罚", "表二·行政处罚·本年处理决定数量"),
+    NarrativeFigure("行政强制决定", r"强制[^，。]{0,8}决定|决定[^，。]{0,8}强制", "表二·行政强制·本年处理决定数量"),
+    NarrativeFigure(
+        "行政事业性收费金额", r"行政事业性收费", "表二·行政事业性收费·本年收费金额（单位：万元）", unit="万元"
+    ),
 )
 
 # ---------------------------------------------------------------- the six sections
@@ -265,11 +372,15 @@ SUPERSEDED_2019: dict[str, str] = {
     "本年新制作数量": "2021年格式第二十条第（一）项的列为：本年制发件数、本年废止件数、现行有效件数",
     "本年新公开数量": "2021年格式第二十条第（一）项的列为：本年制发件数、本年废止件数、现行有效件数",
     "对外公开总数量": "2021年格式第二十条第（一）项的列为：本年制发件数、本年废止件数、现行有效件数",
-    "规范性文件": "2021年格式的行名为“行政规范性文件”",
     "上一年项目数量": "2021年格式第二十条第（五）（六）（八）项只有一列：本年处理决定数量或本年收费金额（单位：万元）",
     "本年增/减": "2021年格式第二十条第（五）（六）（八）项只有一列：本年处理决定数量或本年收费金额（单位：万元）",
-    "处理决定数量": "2021年格式的列名为“本年处理决定数量”",
     "其他对外管理服务事项": "2021年格式第二十条第（五）项只有“行政许可”一行",
+}
+# Other wordings of an official label that mean it exactly: the 2019 trial format's shorter names
+# that kept their meaning, and the short name clerks use.
+LABEL_ALIASES: dict[str, tuple[str, ...]] = {
+    "行政规范性文件": ("规范性文件",),
+    "本年处理决定数量": ("处理决定数量",),
 }
 # 2019 wrote （六）其他处理 as one row of numbers; 2021 splits it into three sub-rows.
 SUPERSEDED_2019_SINGLE_ROW = {
@@ -299,4 +410,8 @@ GB2021 = Format(
     superseded_single_row=SUPERSEDED_2019_SINGLE_ROW,
     superseded_name="国办公开办函〔2019〕60号",
     section_title_variants=SECTION_TITLE_VARIANTS,
+    aliases=LABEL_ALIASES,
+    narrative_figures=NARRATIVE_FIGURES,
+    applicant_words=APPLICANT_WORDS,
+    narrative_elsewhere=NARRATIVE_ELSEWHERE,
 )

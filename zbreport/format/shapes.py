@@ -42,8 +42,8 @@ class CellForm:
     table: str
     row: str
     col: str
-    row_label: str  # as a clerk reads it, e.g. "（三）不予公开 1.属于国家秘密"
-    col_label: str
+    row_label: str  # as a clerk reads it, e.g. "（三）不予公开·1.属于国家秘密"
+    col_label: str  # e.g. "自然人", "行政诉讼·未经复议直接起诉·总计"
     yaml_path: tuple[str, ...]  # mapping keys from the top of the table's YAML file to the value
     kind: CellKind = "count"
     allows_not_applicable: bool = False  # "/" accepted, e.g. 规章 for an organ without rule-making power
@@ -55,8 +55,11 @@ class CellForm:
 
     @property
     def name(self) -> str:
-        """Where the cell sits, in the words of the printed table."""
-        return f"{self.row_label}·{self.col_label}" if self.row_label else self.col_label
+        """Where the cell sits, in the words of the printed table: 表三·（一）予以公开·总计.
+
+        The one name of a cell: `check` prints it, and a placeholder reads it as written.
+        """
+        return "·".join(p for p in (f"表{self.table}", self.row_label, self.col_label) if p)
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,8 @@ class StockFlow:
     """R9: in force now = in force last year + issued − repealed, for one row of a table.
 
     `may_shrink`: documents that lapse at the end of their validity leave the stock without
-    being counted as repealed (seed note 3), so only a stock above the sum is suspicious.
+    being counted as repealed (seed note 3), so only a stock above the sum is an error; a
+    large shrink nobody explains is still worth a look.
     """
 
     rule: str
@@ -106,6 +110,26 @@ class StockFlow:
     inflow: str
     outflow: str
     may_shrink: bool = False
+    # A shrink larger than this share of the expected stock is pointed out (a notice), unless
+    # the notes under the table say something matching `explained_by`.
+    notice_share: float = 0.0
+    explained_by: str = ""
+
+
+@dataclass(frozen=True)
+class NarrativeFigure:
+    """Words that name a table figure in a report's narrative, and that figure as a placeholder.
+
+    `words` is searched in the words before a number in one clause; `figure` is the placeholder
+    expression the number should equal (`{列}` stands for the applicant column the clause names,
+    总计 by default); `alternatives` are what else such words plausibly count (a sum, a part).
+    """
+
+    name: str  # what the words count, for messages: 本年新收申请
+    words: str
+    figure: str
+    alternatives: tuple[tuple[str, str], ...] = ()  # (what it is, placeholder expression)
+    unit: str = "件|宗|起"  # the unit a number must carry to be this figure
 
 
 @dataclass(frozen=True)
@@ -183,6 +207,12 @@ class Format:
     superseded_name: str = ""  # how reports cite the superseded format: 国办公开办函〔2019〕60号
     # Section titles as published reports also write them, for reading one back: 条例 wording, shortenings.
     section_title_variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Other wordings that mean an official label exactly (规范性文件 for 行政规范性文件).
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The narrative's words for table figures (R8), for the applicant columns, and for counts of others.
+    narrative_figures: tuple["NarrativeFigure", ...] = ()
+    applicant_words: tuple[tuple[str, str], ...] = ()
+    narrative_elsewhere: str = ""
 
     @property
     def tables(self) -> dict[str, TableForm]:
@@ -244,7 +274,7 @@ def grid_table(
                 labels = tuple(h.label for h in path)
                 # Messages name a result row without the 三、本年度办理结果 umbrella.
                 readable = labels[1:] if len(labels) > 1 else labels
-                row_entries.append((leaf.key or "", " ".join(readable), labels))
+                row_entries.append((leaf.key or "", "·".join(readable), labels))
     else:
         row_entries.append((single_row_key, "", ()))
 
@@ -356,7 +386,7 @@ def block_table(
                         table=key,
                         row=data_row.key or "",
                         col=col.key or "",
-                        row_label=f"{block.caption} {data_row.label}",
+                        row_label=f"{block.caption}·{data_row.label}",
                         col_label=col.label,
                         yaml_path=(block.caption, data_row.label, col.label),
                         kind=block.kind,

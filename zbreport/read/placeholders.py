@@ -114,12 +114,22 @@ def _tokens(text: str) -> list[_Token]:
     return out
 
 
+# A label's own numbering written with half-width brackets, as table files may: 表三·(七)总计·总计.
+_NUMBERING_IN_NAME = re.compile(r"\((?:[一二三四五六七八九十]+|[0-9０-９]+)\)")
+
+
 def _name_end(text: str, i: int) -> int:
-    """A name runs to the next operator; full-width brackets inside it are part of a label."""
+    """A name runs to the next operator; full-width brackets inside it are part of a label, and so
+    are half-width ones around a numbering, (七), after a "·" or at the start of a label."""
     depth = 0
     start = i
     while i < len(text):
         ch = text[i]
+        if ch == "(" and text[start:i].rstrip().endswith(("·", "・", "•", "‧", "∙")):
+            numbering = _NUMBERING_IN_NAME.match(text, i)
+            if numbering:
+                i = numbering.end()
+                continue
         if ch in _PUNCTUATION:
             return i
         if ch == "（":

@@ -2,28 +2,38 @@
 
 The file follows the printed table, nesting labels the way the table merges them; the loader
 walks the label tree derived from the table's form, so every label is written once, in format/.
+A label is read however a real report writes it (see `format.labels`): a variant silently, a
+damaged label with a warning naming both, an unknown one as an error that also names the rows
+it leaves missing, so one problem gives one finding.
 """
 
 from __future__ import annotations
 
-import difflib
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
 from . import sourceyaml
 from ..diagnostics import Finding, Location, Severity
-from ..format import CellForm, CellKey, Format, TableForm, normalize_label
+from ..format import CellForm, CellKey, Format, TableForm
+from ..format.labels import LabelReading, closest, likeness, read_label, superseded
 from ..model import Entry, TableData, compute_totals
+
 
 @dataclass
 class _LabelNode:
-    """One level of a table file's expected nesting."""
+    """One level of a table file's expected nesting, children by their official label."""
 
     label: str
     cell: CellForm | None = None
     children: dict[str, "_LabelNode"] = field(default_factory=dict)
+
+    def input_cells(self) -> list[CellForm]:
+        own = [self.cell] if self.cell is not None and not self.cell.computed else []
+        return own + [c for child in self.children.values() for c in child.input_cells()]
 
 
 def _label_tree(form: TableForm) -> _LabelNode:
@@ -31,7 +41,7 @@ def _label_tree(form: TableForm) -> _LabelNode:
     for cell in form.cells:
         node = root
         for label in cell.yaml_path:
-            node = node.children.setdefault(normalize_label(label), _LabelNode(label))
+            node = node.children.setdefault(label, _LabelNode(label))
         node.cell = cell
     return root
 
@@ -41,7 +51,14 @@ def load_table(form: TableForm, path: Path, fmt: Format, findings: list[Finding]
     data = TableData(form, path)
     if not path.exists():
         findings.append(
-            Finding(Severity.ERROR, "missing-file", f"缺少表{form.key}的数据文件（{form.title}）", Location(path), table=form.key)
+            Finding(
+                Severity.ERROR,
+                "missing-file",
+                f"缺少表{form.key}的数据文件（{form.title}）",
+                Location(path),
+                table=form.key,
+                cells=tuple(c.key for c in form.input_cells),
+            )
         )
         data.values = compute_totals(form, data.entries)
         return data
@@ -53,7 +70,8 @@ def load_table(form: TableForm, path: Path, fmt: Format, findings: list[Finding]
         reader.walk(root, _label_tree(form), (), Location(path, 1, 1))
     reader.report_missing()
     data.entries = reader.entries
-    data.values = compute_totals(form, data.entries)
+    data.combined = reader.combined
+    data.values = compute_totals(form, data.entries, data.combined)
     return data
 
 
@@ -62,25 +80,33 @@ def read_entries(form: TableForm, path: Path, node: yaml.Node, fmt: Format, find
 
     For figures of last year, which may be partial and may give a total without its parts.
     """
-    reader = _TableReader(form, path, fmt, findings)
+    reader = _TableReader(form, path, fmt, findings, partial=True)
     reader.walk(node, _label_tree(form), (), sourceyaml.location(path, node))
     return reader.entries
 
 
 class _TableReader:
-    def __init__(self, form: TableForm, path: Path, fmt: Format, findings: list[Finding]) -> None:
+    def __init__(self, form: TableForm, path: Path, fmt: Format, findings: list[Finding], partial: bool = False) -> None:
         self.form = form
         self.fmt = fmt
+        self.partial = partial  # last year's figures: only what is needed, nothing is missing
         self.path = path
         self.findings = findings
-        self.entries: dict[tuple[str, str], Entry] = {}
+        self.entries: dict[CellKey, Entry] = {}
+        self.combined: dict[tuple[tuple[str, ...], str], Entry] = {}
         self.seen: dict[tuple[str, ...], Location] = {}  # label paths read, at their keys
-        self.superseded: set[tuple[str, ...]] = set()  # paths written in the 2019 layout, reported once
+        self.reported: set[CellKey] = set()  # cells another finding already says are missing
 
     def finding(self, severity: Severity, rule: str, message: str, node: yaml.Node, cells=()) -> None:
         self.findings.append(
             Finding(severity, rule, message, sourceyaml.location(self.path, node), table=self.form.key, cells=tuple(cells))
         )
+
+    def account_for(self, cells: list[CellForm]) -> tuple[CellKey, ...]:
+        """Cells a finding covers: not reported again as missing."""
+        keys = tuple(c.key for c in cells if c.key not in self.entries)
+        self.reported.update(keys)
+        return keys
 
     def walk(self, node: yaml.Node, expected: _LabelNode, labels: tuple[str, ...], where: Location) -> None:
         row_cells = [c.cell for c in expected.children.values() if c.cell and not c.cell.computed]
@@ -89,56 +115,118 @@ class _TableReader:
             self.entry(row_cells[0], node)
             return
         if not isinstance(node, yaml.MappingNode):
-            where = "".join(f"“{l}”" for l in labels[-1:]) or f"表{self.form.key}"
-            wanted = "、".join(c.label for c in expected.children.values())
-            self.finding(Severity.ERROR, "structure", f"{where}下应逐项填写：{wanted}", node)
+            place = "".join(f"“{l}”" for l in labels[-1:]) or f"表{self.form.key}"
+            wanted = "、".join(expected.children)
+            cells = self.account_for(expected.input_cells())
+            self.finding(Severity.ERROR, "structure", f"{place}下应逐项填写：{wanted}", node, cells)
             return
         self.seen[labels] = where
+        taken: dict[str, yaml.Node] = {}
+        unknown: list[tuple[LabelReading, yaml.Node]] = []
+        old: list[tuple[str, str, yaml.Node]] = []  # 2019 labels: (as written, what 2021 has, key)
         for key, key_node, value_node in sourceyaml.mapping_items(self.path, node, self.findings):
-            child = expected.children.get(normalize_label(key))
-            if child is None:
-                self.unknown(key, key_node, expected)
-            elif child.cell is not None:
+            instead = superseded(key, self.fmt.superseded)
+            if instead:
+                old.append((key, instead, key_node))
+                continue
+            reading = read_label(key, expected.children, self.fmt.aliases)
+            if not reading.accepted:
+                unknown.append((reading, key_node))
+                continue
+            label = reading.label or ""
+            if label in taken:
+                first = sourceyaml.location(self.path, taken[label])
+                self.finding(
+                    Severity.ERROR,
+                    "duplicate-key",
+                    f"“{key}”与第 {first.line} 行的“{taken[label].value}”是同一项“{label}”，只保留第一次填写的值",
+                    key_node,
+                )
+                continue
+            taken[label] = key_node
+            if reading.kind == "damaged":
+                self.finding(Severity.WARNING, "label", f"“{key}”按“{label}”读取，请核对并改正标签", key_node)
+            child = expected.children[label]
+            if child.cell is not None:
                 self.entry(child.cell, value_node)
-            elif key in self.fmt.superseded_single_row and _holds_no_label_of(value_node, child):
-                self.finding(Severity.ERROR, "R12", self.fmt.superseded_single_row[key], key_node)
-                self.superseded.add(labels + (child.label,))
+            elif label in self.fmt.superseded_single_row and self.is_row_of_numbers(value_node, child):
+                self.combined_row(child, value_node)
+                cells = self.account_for(child.input_cells())
+                self.finding(Severity.ERROR, "R12", self.fmt.superseded_single_row[label], key_node, cells)
             else:
-                self.walk(value_node, child, labels + (child.label,), sourceyaml.location(self.path, key_node))
+                self.walk(value_node, child, labels + (label,), sourceyaml.location(self.path, key_node))
+        missing = [] if self.partial else [
+            child for label, child in expected.children.items() if label not in taken and child.input_cells()
+        ]
+        if old:
+            self.report_2019_labels(old, missing)
+        else:
+            self.report_unknown(unknown, missing, list(expected.children))
 
-    def unknown(self, key: str, key_node: yaml.Node, expected: _LabelNode) -> None:
-        superseded = self.fmt.superseded.get(key) or self.fmt.superseded.get(normalize_label(key))
-        if superseded:
-            self.finding(Severity.ERROR, "R12", f"“{key}”是2019年试行格式的写法：{superseded}", key_node)
+    def report_2019_labels(self, old: list[tuple[str, str, yaml.Node]], missing: list[_LabelNode]) -> None:
+        """One R12 finding for the 2019 labels of one place, naming what 2021 has instead."""
+        written = "".join(f"“{key}”" for key, _, _ in old)
+        instead = "；".join(dict.fromkeys(message for _, message, _ in old))
+        cells = self.account_for([c for child in missing for c in child.input_cells()])
+        self.finding(Severity.ERROR, "R12", f"{written}是2019年试行格式的写法：{instead}", old[0][2], cells)
+
+    def report_unknown(
+        self, unknown: list[tuple[LabelReading, yaml.Node]], missing: list[_LabelNode], here: list[str]
+    ) -> None:
+        """Each unknown label once, with the rows of this place left missing that it may have meant."""
+        if not unknown:
             return
-        self.findings.append(
-            unknown_key(self.path, key, key_node, [c.label for c in expected.children.values()], Severity.ERROR, self.form.key)
-        )
+        meant: dict[int, list[_LabelNode]] = {i: [] for i in range(len(unknown))}
+        for child in missing:  # each missing row goes to the unknown label most like it
+            scores = [likeness(reading.written, child.label) for reading, _ in unknown]
+            meant[scores.index(max(scores))].append(child)
+        for i, (reading, key_node) in enumerate(unknown):
+            message = f"无法识别“{reading.written}”"
+            if reading.kind == "ambiguous":
+                message += "：可能是" + "、".join(f"“{c}”" for c in reading.candidates) + "，请写明是哪一项"
+            elif reading.candidates:
+                message += f"，是否应为“{reading.candidates[0]}”？"
+            if meant[i]:
+                message += "；此处缺少" + "、".join(f"“{child.label}”" for child in meant[i])
+            elif not reading.candidates:
+                message += f"；此处可填写：{'、'.join(here)}"
+            cells = self.account_for([c for child in meant[i] for c in child.input_cells()])
+            self.finding(Severity.ERROR, "unknown-key", message, key_node, cells)
+
+    def is_row_of_numbers(self, node: yaml.Node, group: _LabelNode) -> bool:
+        """A value written for a group of rows that is one row of numbers, as in 2019: its keys
+        name columns rather than the group's rows, and each holds a number."""
+        if isinstance(node, yaml.ScalarNode):
+            return not sourceyaml.is_null(node)
+        if not isinstance(node, yaml.MappingNode) or not node.value:
+            return False
+        if not all(isinstance(value, yaml.ScalarNode) for _, value in node.value):
+            return False
+        columns = next(iter(group.children.values())).children
+        keys = [str(k.value) for k, _ in node.value]
+        as_columns = sum(read_label(k, columns, self.fmt.aliases).accepted for k in keys)
+        as_rows = sum(read_label(k, group.children, self.fmt.aliases).accepted for k in keys)
+        return as_columns > as_rows
+
+    def combined_row(self, group: _LabelNode, node: yaml.Node) -> None:
+        """Keep a 2019 single row's numbers as the sum of the rows the 2021 format splits it into."""
+        if not isinstance(node, yaml.MappingNode):
+            return
+        rows = tuple(dict.fromkeys(c.row for c in group.input_cells()))
+        first_row = next(iter(group.children.values()))
+        columns = {label: child.cell for label, child in first_row.children.items() if child.cell is not None}
+        for key, _, value_node in sourceyaml.mapping_items(self.path, node, self.findings):
+            reading = read_label(key, columns, self.fmt.aliases)
+            if reading.accepted and reading.label is not None:
+                column = columns[reading.label]
+                if not column.computed:
+                    self.combined[(rows, column.col)] = parse_entry(self.path, value_node)
 
     def entry(self, cell: CellForm, node: yaml.Node) -> None:
-        loc = sourceyaml.location(self.path, node)
-        if sourceyaml.is_null(node):
-            self.entries[cell.key] = Entry("blank", "", loc)
-        elif not isinstance(node, yaml.ScalarNode):
-            self.entries[cell.key] = Entry("invalid", sourceyaml.node_kind(node), loc)
-        else:
-            text = str(node.value).strip()
-            number = sourceyaml.scalar_number(node)
-            if number is not None:
-                self.entries[cell.key] = Entry("number", text, loc, number)
-            elif text in ("/", "／"):
-                self.entries[cell.key] = Entry("not_applicable", text, loc)
-            elif text == "":
-                self.entries[cell.key] = Entry("blank", text, loc)
-            else:
-                self.entries[cell.key] = Entry("invalid", text, loc)
+        self.entries[cell.key] = parse_entry(self.path, node)
 
     def report_missing(self) -> None:
-        missing = [
-            c
-            for c in self.form.input_cells
-            if c.key not in self.entries and not any(c.yaml_path[: len(p)] == p for p in self.superseded)
-        ]
+        missing = [c for c in self.form.input_cells if c.key not in self.entries and c.key not in self.reported]
         by_row: dict[str, list[CellForm]] = {}
         for cell in missing:
             by_row.setdefault(cell.row, []).append(cell)
@@ -160,19 +248,38 @@ class _TableReader:
         return Location(self.path, 1, 1)
 
 
-def _holds_no_label_of(node: yaml.Node, expected: _LabelNode) -> bool:
-    """True where a value written for a group names none of its rows: one row of numbers, as in 2019."""
-    if isinstance(node, yaml.ScalarNode):
-        return True
-    if isinstance(node, yaml.MappingNode):
-        return all(normalize_label(str(k.value)) not in expected.children for k, _ in node.value)
-    return False
+# ---------------------------------------------------------------- one value
+
+NOT_APPLICABLE = frozenset({"/", "／", "—", "——", "-", "－", "–", "―"})  # printed as written
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋，", "0123456789.-+,")
+_NUMBER_WITH_NOTE = re.compile(r"([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)\s*([（(].*[)）])?", re.S)
+
+
+def parse_entry(path: Path, node: yaml.Node) -> Entry:
+    """A value as typed: a number (with a note after it), "/" or a dash, blank, or something else."""
+    loc = sourceyaml.location(path, node)
+    if sourceyaml.is_null(node):
+        return Entry("blank", "", loc)
+    if not isinstance(node, yaml.ScalarNode):
+        return Entry("invalid", sourceyaml.node_kind(node), loc)
+    text = str(node.value).strip()
+    match = _NUMBER_WITH_NOTE.fullmatch(text.translate(_FULL_WIDTH))
+    if match:
+        digits = match.group(1).replace(",", "")
+        number = Decimal(digits) if "." in digits else int(digits)
+        note = text[match.start(2) :] if match.group(2) else ""
+        return Entry("number", text, loc, number, note)
+    if text in NOT_APPLICABLE:
+        return Entry("not_applicable", text, loc)
+    if text == "":
+        return Entry("blank", text, loc)
+    return Entry("invalid", text, loc)
 
 
 def unknown_key(
     path: Path, key: str, key_node: yaml.Node, valid: list[str] | tuple[str, ...], severity: Severity, table: str | None = None
 ) -> Finding:
-    normalized = {normalize_label(v): v for v in valid}
-    close = difflib.get_close_matches(normalize_label(key), list(normalized), n=1, cutoff=0.5)
-    hint = f"，是否应为“{normalized[close[0]]}”？" if close else f"，此处可填写：{'、'.join(valid)}"
+    """A key that is none of `valid`, with the closest one suggested (report.yaml, last year's file)."""
+    near = closest(key, valid)
+    hint = f"，是否应为“{near}”？" if near else f"，此处可填写：{'、'.join(valid)}"
     return Finding(severity, "unknown-key", f"无法识别“{key}”{hint}", sourceyaml.location(path, key_node), table=table)

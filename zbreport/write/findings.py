@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from ..diagnostics import Finding, Location
+from ..diagnostics import Finding, Location, Severity
 
 
 def relative(location: Location | None) -> str:
@@ -23,8 +23,11 @@ def relative(location: Location | None) -> str:
     return str(replace(location, path=path))
 
 
+SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTICE: "cyan"}
+
+
 def finding_line(finding: Finding) -> Text:
-    style = "bold red" if finding.is_error else "yellow"
+    style = SEVERITY_STYLES[finding.severity]
     line = Text()
     line.append(f"{finding.severity.label} ", style=style)
     line.append(f"[{finding.rule}] ", style="dim")
@@ -43,10 +46,11 @@ def print_findings(console: Console, findings: list[Finding]) -> None:
 
 def summary(findings: list[Finding]) -> str:
     errors = sum(f.is_error for f in findings)
-    warnings = len(findings) - errors
+    warnings = sum(f.is_warning for f in findings)
+    notices = len(findings) - errors - warnings
     if not findings:
         return "未发现问题。"
-    return f"共 {errors} 个错误，{warnings} 个警告。"
+    return f"共 {errors} 个错误，{warnings} 个警告" + (f"，{notices} 个提示。" if notices else "。")
 
 
 def sort_key(finding: Finding) -> tuple:
