@@ -141,3 +141,38 @@ def test_init_where_a_file_is_in_the_way(tmp_path):
     result = run_cli("init", tmp_path / "a-file" / "project", "--issuer", "某局", "--year", "2025")
     assert result.code == 3 and "无法在" in result.stderr and "Traceback" not in result.output
     assert (tmp_path / "a-file").read_text(encoding="utf-8") == ""
+
+
+def test_init_from_carries_the_documents_in_force(tmp_path):
+    """A new year starts with last year's 现行有效件数: R9 holds, no warning the tool made itself."""
+    folder = tmp_path / "next"
+    assert run_cli("init", folder, "--from", SAMPLE).code == 0
+    text = (folder / "tables" / "table2.yaml").read_text(encoding="utf-8")
+    assert "规章: {本年制发件数: 0, 本年废止件数: 0, 现行有效件数: 32}" in text
+    assert "行政规范性文件: {本年制发件数: 0, 本年废止件数: 0, 现行有效件数: 49}" in text
+    payload = json.loads(run_cli("check", folder, "--format", "json").stdout)
+    assert [f for f in payload["findings"] if f["rule"] == "R9"] == []
+
+
+def test_init_from_carries_a_title_and_sections_of_its_own(tmp_path, project):
+    report = project / "report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8")
+        + "标题: 淄博市人民政府办公室关于2024年度政府信息公开工作的报告\n"
+        "章节:\n"
+        "  - {标题: 一、概述, 文件: 1-overview.md, 表格: 表二}\n"
+        "  - {标题: 二、数据, 表格: 表三}\n"
+        "  - {标题: 三、复议诉讼和其他, 文件: 6-other.md, 表格: 表四}\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "next"
+    assert run_cli("init", folder, "--from", project).code == 0
+    meta = load_project(folder, GB2021).report.meta
+    assert meta.title == "淄博市人民政府办公室关于2025年度政府信息公开工作的报告"
+    assert [(s.title, s.file_name, s.table.key if s.table else None) for s in meta.sections] == [
+        ("一、概述", "1-overview.md", "二"), ("二、数据", "", "三"), ("三、复议诉讼和其他", "6-other.md", "四")
+    ]
+    assert sorted(p.name for p in (folder / "sections").iterdir()) == ["1-overview.md", "6-other.md"]
+    payload = json.loads(run_cli("check", folder, "--format", "json").stdout)
+    drafts = [f["file"] for f in payload["findings"] if f["rule"] == "draft"]
+    assert payload["readable"] and [Path(f).name for f in drafts] == ["1-overview.md", "6-other.md"]

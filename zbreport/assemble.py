@@ -9,6 +9,7 @@ is a finding at its file:line:column, as is a second table marker in a section.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
 from typing import Iterable
@@ -53,11 +54,11 @@ def assemble(report: Report, template: TemplatePlaceholders | None = None, now: 
     intro = meta.intro if meta.intro is not None else generated_intro(report)
     sections = tuple(_section(s, report.tables, filler, findings) for s in report.sections)
     document = Document(
-        title_lines=(meta.issuer, meta.title),
+        title_lines=meta.title_lines,
         intro=filler.blocks(intro),
         sections=sections,
         properties=Properties(
-            title=f"{meta.issuer}{meta.title}", author=meta.issuer, created=_created(meta.date_value, now)
+            title=meta.full_title, author=meta.issuer, created=_created(meta.date_value, now)
         ),
     )
     if template is not None:
@@ -67,14 +68,19 @@ def assemble(report: Report, template: TemplatePlaceholders | None = None, now: 
     return Assembled(document, findings)
 
 
+_SECTION_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])\s*")
+
+
 def generated_intro(report: Report) -> tuple[Block, ...]:
-    """The opening paragraph every report carries: legal basis, the six parts, the period, a contact."""
+    """The opening paragraph every report carries: legal basis, the parts (the format's six, or
+    report.yaml's own 章节), the period, a contact."""
     meta, fmt = report.meta, report.format
-    parts = "、".join(s.title.split("、", 1)[-1] for s in fmt.sections)
+    sections = [s.form for s in report.sections]
+    parts = "、".join(_SECTION_NUMBERING.sub("", s.title) for s in sections)
     year = meta.year
     text = (
         f"本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开"
-        f"工作年度报告格式》（{fmt.name}）编制，包括{parts}{_count(len(fmt.sections))}个部分。报告中的数据统计期限为"
+        f"工作年度报告格式》（{fmt.name}）编制，包括{parts}{_count(len(sections))}个部分。报告中的数据统计期限为"
         f"{year}年1月1日至{year}年12月31日。"
     )
     if meta.contact:

@@ -17,6 +17,7 @@ import yaml
 
 from . import sourceyaml
 from ..diagnostics import Finding, InputError, Location, Severity
+from ..figures import table_names
 from ..words import (
     CONTACT,
     CONTACT_KEYS,
@@ -29,7 +30,12 @@ from ..words import (
     PERCENT,
     PREVIOUS,
     ROUNDING_WORDS,
+    SECTION_FILE,
+    SECTION_TABLE,
+    SECTION_TITLE,
+    SECTIONS as SECTIONS_KEY,
     TEMPLATE,
+    TITLE,
     YEAR,
 )
 from ..format import Format, SectionForm, normalize_label
@@ -65,7 +71,7 @@ def load_project(project_dir: Path, fmt: Format, *, with_previous: bool = True) 
         key: load_table(form, project_dir / TABLES_DIR / form.file_name, fmt, findings)
         for key, form in fmt.tables.items()
     }
-    sections = tuple(load_section(project_dir, s, findings) for s in fmt.sections)
+    sections = tuple(load_section(project_dir, s, findings) for s in meta.sections or fmt.sections)
     previous = load_previous(project_dir, meta, fmt, findings) if with_previous else None
     report = Report(fmt, project_dir, meta, sections, tables, previous)
     return LoadedProject(report, findings)
@@ -132,6 +138,8 @@ def load_metadata(path: Path, fmt: Format, findings: list[Finding]) -> Metadata:
         raise InputError(f"“{CONTACT}”下应逐项填写：{'、'.join(CONTACT_KEYS)}", sourceyaml.location(path, contact_node))
 
     date = _date(path, values.get(DATE))
+    written_title = _text(path, values, TITLE, required=False)
+    sections = _sections(path, values.get(SECTIONS_KEY), fmt, findings)
     rounding = _rounding(path, values.get(PERCENT), findings)
     previous_link = _text(path, values, PREVIOUS, required=False)
     template_link = _text(path, values, TEMPLATE, required=False)
@@ -147,8 +155,62 @@ def load_metadata(path: Path, fmt: Format, findings: list[Finding]) -> Metadata:
     else:
         intro = None  # assemble writes the usual one
     return Metadata(
-        issuer or "", year, tuple(contact), intro, date and _printed(date), rounding, previous_link, template_link, locations, date
+        issuer or "", year, tuple(contact), intro, date and _printed(date), rounding, previous_link, template_link,
+        locations, date, written_title, sections,
     )
+
+
+def _sections(path: Path, node: yaml.Node | None, fmt: Format, findings: list[Finding]) -> tuple[SectionForm, ...]:
+    """章节: the report's own sections, in order, each with 标题, 文件 (in sections/) and maybe 表格.
+
+    Each official table is placed in exactly one section; nothing else about the list is official.
+    """
+    if node is None or sourceyaml.is_null(node):
+        return ()
+    example = f"例如\n  - {{{SECTION_TITLE}: 一、总体情况, {SECTION_FILE}: 1-overview.md}}"
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        raise InputError(f"“{SECTIONS_KEY}”应逐项列出报告的章节，{example}", sourceyaml.location(path, node))
+    forms: list[SectionForm] = []
+    placed: dict[str, Location] = {}
+    for index, item in enumerate(node.value, start=1):
+        if not isinstance(item, yaml.MappingNode):
+            raise InputError(f"“{SECTIONS_KEY}”的每一项应写明{SECTION_TITLE}和{SECTION_FILE}，{example}", sourceyaml.location(path, item))
+        fields: dict[str, yaml.Node] = {}
+        for key, key_node, value_node in sourceyaml.mapping_items(path, item, findings):
+            if key in (SECTION_TITLE, SECTION_FILE, SECTION_TABLE):
+                fields[key] = value_node
+            else:
+                findings.append(unknown_key(path, key, key_node, (SECTION_TITLE, SECTION_FILE, SECTION_TABLE), Severity.WARNING))
+        title = _text(path, fields, SECTION_TITLE, required=False)
+        if not title:
+            raise InputError(f"“{SECTIONS_KEY}”第 {index} 项缺少“{SECTION_TITLE}”", sourceyaml.location(path, item))
+        table = None
+        table_name = _text(path, fields, SECTION_TABLE, required=False)
+        if table_name:
+            key = table_names(fmt).get(normalize_label(table_name if table_name.startswith("表") else f"表{table_name}"))
+            where = sourceyaml.location(path, fields[SECTION_TABLE])
+            if key is None:
+                raise InputError(f"“{SECTION_TABLE}”应为 表二、表三 或 表四，而不是“{table_name}”", where)
+            if key in placed:
+                findings.append(
+                    Finding(Severity.ERROR, "sections", f"表{key}已放在第 {placed[key].line} 行的章节中，一张表只能放一次", where)
+                )
+            else:
+                placed[key] = where
+                table = fmt.tables[key]
+        file_name = _text(path, fields, SECTION_FILE, required=False) or ""
+        forms.append(SectionForm("", title, f"own-{index}", file_name, table))
+    for key, form in fmt.tables.items():
+        if key not in placed:
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "sections",
+                    f"“{SECTIONS_KEY}”中没有放置表{key}（{form.title}）：请在放表的章节下写“{SECTION_TABLE}: 表{key}”",
+                    sourceyaml.location(path, node),
+                )
+            )
+    return tuple(forms)
 
 
 def _indent_of(path: Path, line: int) -> int:
@@ -170,7 +232,7 @@ def _date(path: Path, node: yaml.Node | None) -> datetime.date | None:
     if node is None or sourceyaml.is_null(node):
         return None
     match = _DATE.match(str(node.value)) if isinstance(node, yaml.ScalarNode) else None
-    if not match or not (1 <= int(match.group(2)) <= 12 and 1 <= int(match.group(3)) <= 31):
+    if not match:
         raise InputError(f"“{DATE}”应为日期，例如 2025-01-20 或 2025年1月20日", sourceyaml.location(path, node))
     year, month, day = (int(g) for g in match.groups())
     try:
@@ -216,9 +278,11 @@ def _text(path: Path, values: dict[str, yaml.Node], key: str, *, required: bool)
 
 
 def load_section(project_dir: Path, form: SectionForm, findings: list[Finding]) -> Section:
+    if not form.file_name:
+        return Section(form, (), None)  # a section of report.yaml's own with a title (and a table) only
     path = project_dir / SECTIONS_DIR / form.file_name
     if not path.exists():
-        if form.table is None:
+        if form.table is None or not form.number:
             findings.append(
                 Finding(Severity.ERROR, "missing-section", f"缺少“{form.title}”的正文文件", Location(path))
             )

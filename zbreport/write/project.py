@@ -18,13 +18,32 @@ import yaml
 
 from ..read import sourceyaml
 from ..diagnostics import OutputError
-from ..format import CellKey, Format, TableForm
+from ..format import CellKey, Format, SectionForm, TableForm
 from ..model import Entry, Metadata, Number, Report, Rounding, format_number
 from ..read.published import PublishedReport
 from ..read.published.values import note_of
 from .markdown import markdown_of
 from ..read.project import REPORT_FILE, SECTIONS_DIR, TABLES_DIR
-from ..words import CONTACT, CONTACT_KEYS, DATE, DIGITS, INTRO, ISSUER, MODE, PERCENT, PREVIOUS, ROUNDING_WORDS, TEMPLATE, YEAR
+from ..words import (
+    CONTACT,
+    CONTACT_KEYS,
+    DATE,
+    DIGITS,
+    DRAFT,
+    INTRO,
+    ISSUER,
+    MODE,
+    PERCENT,
+    PREVIOUS,
+    ROUNDING_WORDS,
+    SECTION_FILE,
+    SECTION_TABLE,
+    SECTION_TITLE,
+    SECTIONS as SECTIONS_KEY,
+    TEMPLATE,
+    TITLE,
+    YEAR,
+)
 
 Files = dict[str, str]
 
@@ -40,14 +59,23 @@ def report_yaml(
     intro: str | None = None,
     template: str | None = None,
     date: str | None = None,
+    title: str | None = None,
+    sections: tuple[SectionForm, ...] = (),
 ) -> str:
     given = dict(contact)
     lines = [
         "# 报告信息：标题、导语和落款都由这里生成；正文中可用 {{ 机关全称 }}、{{ 年度 }} 等引用。",
         f"{ISSUER}: {_scalar(issuer)}",
         f"{YEAR}: {year}",
-        f"{CONTACT}:",
     ]
+    if title and "\n" in title.strip():
+        lines.append(f"{TITLE}: |")
+        lines.extend(f"  {line.strip()}" for line in title.splitlines() if line.strip())
+    elif title:
+        lines.append(f"{TITLE}: {_scalar(title.strip())}")
+    else:
+        lines.append(f"# {TITLE}: 不填则为“机关全称”和“{year}年政府信息公开工作年度报告”两行")
+    lines.append(f"{CONTACT}:")
     for label in CONTACT_KEYS + tuple(k for k in given if k not in CONTACT_KEYS):
         value = given.get(label)
         lines.append(f"  {label}: {_scalar(value)}" if value else f"  # {label}:")
@@ -62,6 +90,16 @@ def report_yaml(
     lines.append(f"{PREVIOUS}: {_scalar(previous)}" if previous else f"# {PREVIOUS}: ../上年项目")
     lines.append(f"# {TEMPLATE}：本机关的 Word 模板（页眉、封面、样式、落款）；不填则使用 zbreport 自带模板。")
     lines.append(f"{TEMPLATE}: {_scalar(template)}" if template else f"# {TEMPLATE}: 本机关模板.docx")
+    if sections:
+        lines.append(f"# {SECTIONS_KEY}：本报告自己的章节和顺序；不填则为官方格式的六个部分。")
+        lines.append(f"{SECTIONS_KEY}:")
+        for form in sections:
+            fields = [f"{SECTION_TITLE}: {_scalar(form.title)}"]
+            if form.file_name:
+                fields.append(f"{SECTION_FILE}: {_scalar(form.file_name)}")
+            if form.table is not None:
+                fields.append(f"{SECTION_TABLE}: 表{form.table.key}")
+            lines.append(f"  - {{{', '.join(fields)}}}")
     if intro:
         lines.append(f"{INTRO}: |")
         lines.extend(f"  {line}" if line else "" for line in intro.rstrip("\n").split("\n"))
@@ -92,8 +130,10 @@ def section_text(title: str, guidance: str) -> str:
     )
 
 
-def table_yaml(form: TableForm, values: dict[CellKey, Number] | None = None) -> str:
-    """Every input cell of a table under its printed labels, one row of numbers per line, 0 where unknown."""
+def table_yaml(form: TableForm, values: dict[CellKey, Number | str] | None = None) -> str:
+    """Every input cell of a table under its printed labels, one row of numbers per line, 0 where unknown.
+
+    A value may be text: "/" for a row that does not apply, carried over from last year."""
     values = values or {}
     lines = [
         f"# {form.title}",
@@ -101,7 +141,8 @@ def table_yaml(form: TableForm, values: dict[CellKey, Number] | None = None) -> 
     ]
     rows: dict[tuple[str, ...], list[str]] = {}
     for cell in form.input_cells:
-        value = format_number(values.get(cell.key, 0))
+        given = values.get(cell.key, 0)
+        value = given if isinstance(given, str) else format_number(given)
         rows.setdefault(cell.yaml_path[:-1], []).append(f"{cell.yaml_path[-1]}: {value}")
     written: set[tuple[str, ...]] = set()
     for path, items in rows.items():
@@ -124,7 +165,8 @@ def new_project(issuer: str, year: int, fmt: Format) -> Files:
 
 def next_year(last: Report, target: Path, issuer: str | None = None, year: int | None = None) -> Files:
     """Next year's project: metadata and template carried over, 上年 linked, 上年结转 from last
-    year's 结转下年度, the narrative copied as a draft, every other number 0."""
+    year's 结转下年度 and 现行有效件数 from last year's (the stock goes on), the narrative copied as
+    a draft, every other number 0. A title of report.yaml's own is carried with its year moved on."""
     meta: Metadata = last.meta
     new_year = year or meta.year + 1
     here = target.resolve()
@@ -133,6 +175,7 @@ def next_year(last: Report, target: Path, issuer: str | None = None, year: int |
         return Path(os.path.relpath(path.resolve(), here)).as_posix()
 
     template = link(last.project_dir / meta.template_link) if meta.template_link else None
+    title = meta.written_title.replace(str(meta.year), str(new_year)) if meta.written_title else None
     files = {
         REPORT_FILE: report_yaml(
             issuer or meta.issuer,
@@ -142,17 +185,21 @@ def next_year(last: Report, target: Path, issuer: str | None = None, year: int |
             link(last.project_dir),
             _written_intro(last.project_dir),
             template,
+            title=title,
+            sections=meta.sections,
         )
     }
-    for form in last.format.sections:
-        section = next(s for s in last.sections if s.form is form)
-        draft = f"<!-- 草稿：以下是{meta.year}年度报告的正文，请逐段改写为{new_year}年度的情况。 -->\n\n"
+    draft = f"<!-- {DRAFT}：以下是{meta.year}年度报告的正文，请逐段改写为{new_year}年度的情况，改写完成后删去这一行。 -->\n\n"
+    for section in last.sections:
+        form = section.form
+        if not form.file_name:
+            continue
         if section.source is not None:
             files[f"{SECTIONS_DIR}/{form.file_name}"] = draft + sourceyaml.read_text(section.source)
         else:
             files[f"{SECTIONS_DIR}/{form.file_name}"] = section_text(form.title, form.guidance)
-        if form.table:
-            files[f"{TABLES_DIR}/{form.table.file_name}"] = table_yaml(form.table, carried_values(form.table, last))
+    for table in last.format.tables.values():
+        files[f"{TABLES_DIR}/{table.file_name}"] = table_yaml(table, carried_values(table, last))
     return files
 
 
@@ -206,22 +253,35 @@ def next_year_from_published(
     for section in last.sections:
         form = section.form
         text = markdown_of(section.blocks)
-        draft = f"<!-- 草稿：以下是{meta.year}年度报告的正文（导入自 {report_source_name(last)}），请逐段改写为{new_year}年度的情况。 -->\n\n"
+        draft = (
+            f"<!-- {DRAFT}：以下是{meta.year}年度报告的正文（导入自 {report_source_name(last)}），"
+            f"请逐段改写为{new_year}年度的情况，改写完成后删去这一行。 -->\n\n"
+        )
         files[f"{SECTIONS_DIR}/{form.file_name}"] = draft + text if text.strip() else section_text(form.title, form.guidance)
         if form.table:
             files[f"{TABLES_DIR}/{form.table.file_name}"] = table_yaml(form.table, carried_values(form.table, last))
     return files
 
 
-def carried_values(form: TableForm, last: Report) -> dict[CellKey, Number]:
-    """This year's 上年结转, from last year's 结转下年度继续办理."""
-    values: dict[CellKey, Number] = {}
+def carried_values(form: TableForm, last: Report) -> dict[CellKey, Number | str]:
+    """Last year's figures that go on into next year's table: 上年结转 and the documents in force."""
+    values: dict[CellKey, Number | str] = {}
+    if form.key not in last.tables:
+        return values
+    data = last.tables[form.key]
     carry_over = last.format.carry_over
-    if form.key == carry_over.table and form.key in last.tables:
-        carried = last.tables[form.key].values
+    if form.key == carry_over.table:
         for cell in form.input_cells:
             if cell.row == carry_over.this_row:
-                values[cell.key] = carried.get((carry_over.last_row, cell.col)) or 0
+                values[cell.key] = data.values.get((carry_over.last_row, cell.col)) or 0
+    for flow in last.format.stock_flows:
+        if flow.table != form.key:
+            continue
+        row = [c for c in form.input_cells if c.row == flow.row]
+        if all(data.entries.get(c.key) is not None and data.entries[c.key].state == "not_applicable" for c in row):
+            values.update({c.key: data.entries[c.key].text for c in row})  # "/": still no rule-making power
+        elif data.values.get((flow.row, flow.stock)) is not None:
+            values[(flow.row, flow.stock)] = data.values[(flow.row, flow.stock)]  # type: ignore[assignment]
     return values
 
 
