@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from conftest import SAMPLE, replace_in, run_cli
+from zbreport.write.terminal import NOT_AT_LINE_END, NOT_AT_LINE_START, _wrap, narrowest_line
 
 
 def lines_of(output: str) -> list[str]:
@@ -49,6 +54,12 @@ def test_preview_splits_table_four_when_narrow():
     assert sum(line.startswith("┌") for line in lines) == 2
 
 
+def test_table_four_is_one_grid_from_76_columns_as_the_readme_says():
+    for width, grids in (("75", 2), ("76", 1), ("80", 1)):
+        lines = lines_of(run_cli("preview", SAMPLE, "--table", "四", env={"COLUMNS": width}).stdout)
+        assert sum(line.startswith("┌") for line in lines) == grids, width
+
+
 def test_preview_lists_findings_under_their_table(project):
     replace_in(project / "tables" / "table3.yaml", "（一）予以公开: {自然人: 43", "（一）予以公开: {自然人: 42")
     result = run_cli("preview", project, "--table", "三", env={"COLUMNS": "80"})
@@ -64,3 +75,52 @@ def test_preview_rejects_unknown_table():
     result = run_cli("preview", SAMPLE, "--table", "五")
     assert result.code == 2
     assert "二、三 或 四" in result.stderr
+
+
+def test_big_counts_fit_without_wrapping_at_80_columns(project):
+    """A big city's six-digit counts stay on one line in their cells; table 四 keeps one grid where it fits."""
+    table = project / "tables" / "table3.yaml"
+    replace_in(table, "{自然人: 243,", "{自然人: 123243,")
+    replace_in(table, "（一）予以公开: {自然人: 43,", "（一）予以公开: {自然人: 123043,")
+    replace_in(project / "tables" / "table4.yaml", "行政复议: {结果维持: 0", "行政复议: {结果维持: 12345")
+    result = run_cli("preview", project, env={"COLUMNS": "80"})
+    lines = lines_of(result.stdout)
+    assert max(cell_len(line) for line in lines) <= 80
+    row = next(line for line in lines if "一、本年新收" in line)
+    assert [c.strip() for c in row.strip("│").split("│")][-7:] == ["123243", "2", "0", "0", "0", "0", "123245"]
+    four = lines[lines.index("四、政府信息公开行政复议、行政诉讼情况") :]
+    assert sum(line.startswith("┌") for line in four) == 1
+    assert any("│12345│" in line for line in four)
+
+
+def test_no_line_begins_with_a_closing_mark_or_ends_with_an_opening_one(project):
+    """避头尾, in the cells and in the findings listed under a table."""
+    replace_in(project / "tables" / "table2.yaml", "行政许可: {本年处理决定数量: 0}", "行政许可: {本年处理决定数量: 两件}")
+    for width in ("60", "80", "100"):
+        lines = lines_of(run_cli("preview", project, env={"COLUMNS": width}).stdout)
+        assert any("应为数字" in line for line in lines)
+        for line in lines:
+            for cell in [c for c in re.split(r"[│┌┐└┘├┤┬┴┼─]", line) if c.strip()]:
+                text = cell.strip()
+                assert text[0] not in NOT_AT_LINE_START, (width, line)
+                assert text[-1] not in NOT_AT_LINE_END, (width, line)
+
+
+_WORDS = st.lists(
+    st.tuples(st.sampled_from("政府信息公开申请办理结果予以部分"), st.sampled_from(["", "，", "。", "、", "）", "”", "（", "“"])),
+    min_size=1,
+    max_size=40,
+)
+
+
+@given(_WORDS, st.integers(min_value=4, max_value=30))
+def test_wrapping_keeps_the_punctuation_rules(words, width):
+    text = "".join(c + p for c, p in words)
+    width = max(width, narrowest_line(text))  # a column is never narrower than this
+    lines = _wrap(text, width)
+    assert "".join(lines) == text
+    assert all(cell_len(line) <= width for line in lines)
+    for line in lines[1:]:
+        assert line[0] not in NOT_AT_LINE_START
+    for line in lines[:-1]:
+        assert line[-1] not in NOT_AT_LINE_END

@@ -8,13 +8,14 @@ Widths are counted in terminal cells, two for a Chinese character.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ..diagnostics import Finding
+from ..diagnostics import Finding, Severity
 from ..format import LayoutCell
 from ..document import Document, OfficialTable
 from .findings import finding_line
@@ -49,22 +50,30 @@ def preview(document: Document, findings: list[Finding], width: int, tables: lis
         own = [f for f in findings if f.table == key]
         parts.append(Text(data.title, style="bold"))
         parts.extend(draw_table(data, own, width))
-        parts.extend(finding_line(f) for f in own)
+        parts.extend(line for f in own for line in wrap_text(finding_line(f), width))
         parts.append(Text(""))
     rest = [f for f in findings if f.table is None] if tables is None else []
     if rest:
         parts.append(Text("其他问题", style="bold"))
-        parts.extend(finding_line(f) for f in rest)
+        parts.extend(line for f in rest for line in wrap_text(finding_line(f), width))
     return Group(*parts)
 
 
 def draw_table(data: OfficialTable, findings: list[Finding], width: int) -> list[Text]:
-    """The table as lines of text no wider than `width`; split into column groups if it must be."""
+    """The table as lines of text no wider than `width`; split into column groups if it must be.
+
+    A column is never narrower than the longest number in it, so a big city's 123456 stays on one line.
+    """
     layout = data.layout
     boxes = [_box(spot, data, findings) for spot in layout.cells]
-    widths = column_widths(layout.column_widths_mm or (1.0,) * layout.n_cols, width)
+    least = [MIN_COLUMN] * layout.n_cols
+    for box in boxes:
+        if box.spot.colspan == 1:
+            need = cell_len(box.text) if box.spot.role == "value" else narrowest_line(box.text)
+            least[box.spot.col] = max(least[box.spot.col], need)
+    widths = column_widths(layout.column_widths_mm or (1.0,) * layout.n_cols, width, least)
     if widths is not None or not layout.column_groups:
-        return _draw(boxes, layout.n_rows, widths or [MIN_COLUMN] * layout.n_cols)
+        return _draw(boxes, layout.n_rows, widths or least)
     lines: list[Text] = []
     for start, end in layout.column_groups:
         part = [
@@ -73,20 +82,22 @@ def draw_table(data: OfficialTable, findings: list[Finding], width: int) -> list
             if start <= b.spot.col < end
         ]
         group_mm = layout.column_widths_mm[start:end] or (1.0,) * (end - start)
-        group_widths = column_widths(group_mm, width) or [MIN_COLUMN] * (end - start)
+        group_widths = column_widths(group_mm, width, least[start:end]) or least[start:end]
         lines += _draw(part, layout.n_rows, group_widths)
     return lines
 
 
-def column_widths(widths_mm: tuple[float, ...], width: int) -> list[int] | None:
-    """Terminal widths in proportion to the printed ones; None if even the narrowest will not fit."""
+def column_widths(widths_mm: tuple[float, ...], width: int, least: list[int] | None = None) -> list[int] | None:
+    """Terminal widths in proportion to the printed ones, none below `least`; None if those will not fit."""
+    least = least or [MIN_COLUMN] * len(widths_mm)
     available = width - len(widths_mm) - 1  # one border character per column, plus the last
-    if available < MIN_COLUMN * len(widths_mm):
+    if available < sum(least):
         return None
     total = sum(widths_mm)
-    widths = [max(MIN_COLUMN, int(mm / total * available)) for mm in widths_mm]
+    widths = [max(low, int(mm / total * available)) for mm, low in zip(widths_mm, least)]
     while sum(widths) > available:
-        widest = widths.index(max(widths))
+        spare = [i for i, w in enumerate(widths) if w > least[i]]
+        widest = max(spare, key=lambda i: widths[i])
         widths[widest] -= 1
     # The slack goes to the widest printed columns (the long labels), shared where they tie.
     widest = [i for i, mm in enumerate(widths_mm) if mm == max(widths_mm)]
@@ -107,25 +118,89 @@ def _box(spot: LayoutCell, data: OfficialTable, findings: list[Finding]) -> _Box
     text = data.text(spot.cell) or data.unprintable.get(spot.cell, "")
     style = ""
     for finding in findings:
-        if spot.cell in finding.cells:
+        if spot.cell in finding.cells and finding.severity is not Severity.NOTICE:
             style = ERROR_STYLE if finding.is_error else WARNING_STYLE
             if finding.is_error:
                 break
     return _Box(spot, text or "□", style, "right")
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """Lines of at most `width` terminal cells, broken between characters (Chinese has no spaces)."""
-    lines: list[str] = []
-    line = ""
-    for char in text:
-        if char == "\n" or cell_len(line + char) > width:
-            lines.append(line)
-            line = "" if char == "\n" else char
+# 避头尾: marks that may not begin a line, and marks that may not end one.
+NOT_AT_LINE_START = frozenset("，。、；：？！）》」』】〕”’…％")
+NOT_AT_LINE_END = frozenset("（《「『【〔“‘")
+
+
+def _tokens(text: str) -> list[str]:
+    """Units a line may break between: a Chinese character, a space, or a run of Latin letters and digits."""
+    return re.findall(r"[A-Za-z0-9_.:/\\+\-=@#]+|\s|.", text, re.S)
+
+
+def narrowest_line(text: str) -> int:
+    """The width below which `text` cannot be wrapped with 避头尾 kept: its widest run of marks and
+    the character they cling to, e.g. （三） in （三）不予公开."""
+    widest, run, clinging = 0, 0, False
+    for token in _tokens(text):
+        width = cell_len(token)
+        if token[0] in NOT_AT_LINE_START or clinging:
+            run += width
         else:
-            line += char
+            run = width
+        clinging = token[-1] in NOT_AT_LINE_END
+        widest = max(widest, run)
+    return widest
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` terminal cells, broken between characters (Chinese has no spaces)
+    or at a space, never before a closing mark nor after an opening one."""
+    lines: list[str] = []
+    line: list[str] = []
+    for token in _tokens(text):
+        if token == "\n":
+            lines.append("".join(line))
+            line = []
+            continue
+        if cell_len(token) > width:  # a word longer than a line is broken where it must be
+            for char in token:
+                line = _place(char, line, lines, width)
+            continue
+        line = _place(token, line, lines, width)
     if line or not lines:
-        lines.append(line)
+        lines.append("".join(line))
+    return [l.rstrip() for l in lines]
+
+
+def _place(token: str, line: list[str], lines: list[str], width: int) -> list[str]:
+    if cell_len("".join(line) + token) <= width:
+        return line + [token]
+    if token.isspace():
+        lines.append("".join(line))
+        return []
+    carried = [token]
+    # 避头尾: carry the line's end down with the token while the break would fall badly
+    while line and (carried[0][0] in NOT_AT_LINE_START or line[-1][-1] in NOT_AT_LINE_END):
+        if cell_len("".join([line[-1]] + carried)) > width:
+            break
+        carried.insert(0, line.pop())
+    if not line:  # nothing left to break before: give up on the nicety rather than lose the width
+        line, carried = carried[:-1], carried[-1:]
+    lines.append("".join(line))
+    return carried[1:] if carried[0].isspace() else carried
+
+
+def wrap_text(text: Text, width: int) -> list[Text]:
+    """A styled line wrapped like a table cell (避头尾), keeping its styles."""
+    plain = text.plain
+    offsets, at = [], 0
+    for part in _wrap(plain, width)[:-1]:
+        at = plain.index(part, at) + len(part) if part else at
+        while at < len(plain) and plain[at] == " ":
+            at += 1
+        offsets.append(at)
+    lines = list(text.divide(offsets))
+    for line in lines:
+        line.rstrip()
+        line.no_wrap = True
     return lines
 
 
