@@ -61,8 +61,8 @@ def test_r4_typed_results_total_disagrees(project):
     replace_in(table, "  （六）其他处理:", "  （七）总计: {自然人: 260}\n  （六）其他处理:")
     finding = only(findings_of(project))
     assert finding.rule == "R1/R4"
-    assert finding.message.startswith("“表三·（七）总计·自然人”为 260，3项核对都相差 1")
-    assert "R4：“表三·（七）总计·自然人”为 260，各项办理结果相加为 259" in finding.message
+    assert finding.message.startswith("“表三·（七）总计·自然人”填写为 260，3项核对都相差 1")
+    assert "R4：“表三·（七）总计·自然人”为 260，各项办理结果相加为 43+2+1+188+15+10 = 259" in finding.message
     assert "R1：自然人列 一+二 为 259，三（七）总计+四 为 260" in finding.message
     assert "R1：总计列 一+二 为 261，三（七）总计+四 为 262" in finding.message  # the computed 总计 carries it
     assert finding.message.endswith("若其余数字无误，此格应为 259")

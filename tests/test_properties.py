@@ -174,7 +174,7 @@ def test_one_changed_number_is_one_finding_at_that_cell(tmp_path, values, rename
     assert len(findings) == 1, [f.message for f in findings]
     (finding,) = findings
     assert finding.cells == (cell.key,)
-    assert finding.message.startswith(f"“{cell.name}”为 {changed[cell.key]}，")
+    assert finding.message.startswith(f"“{cell.name}”填写为 {changed[cell.key]}，")
     assert f"都相差 {delta}" in finding.message and f"此格应为 {values[cell.key]}" in finding.message
     line = path.read_text(encoding="utf-8").splitlines()[finding.location.line - 1]
     assert rename(cell.yaml_path[-2]) in line or rename(cell.yaml_path[-2]).strip() in line

@@ -263,10 +263,10 @@ def _sides(table: TableData, valuation: Valuation, outcome: Outcome, *, brief: b
     left, right = format_number(outcome.left.value), format_number(outcome.right.value)  # type: ignore[arg-type]
     if equation.total is not None:
         cell = table.form.cell(equation.total.cell)
-        if brief:
-            return f"“{cell.name}”为 {left}，{equation.right_name}为 {right}"
         parts = _sum_text(equation.right, valuation)
         summed = f"{parts} = {right}" if parts else right
+        if brief:
+            return f"“{cell.name}”为 {left}，{equation.right_name}为 {summed}"
         return f"“{cell.name}”填写为 {table.entries[equation.total.cell].text}，{equation.right_name}为 {summed}"
     if brief:
         return f"{''.join(equation.scope)} {equation.left_name} 为 {left}，{equation.right_name} 为 {right}"
@@ -286,7 +286,7 @@ def _cell_finding(table: TableData, valuation: Valuation, key: CellKey, through:
     checks = "；".join(f"{o.equation.rule}：{_sides(table, valuation, o, brief=True)}" for o in through)
     should = format_number(entry.number - error)  # type: ignore[operator]
     message = (
-        f"“{cell.name}”为 {entry.text}，{len(through)}项核对都相差 {format_number(abs(error))}，"
+        f"“{cell.name}”填写为 {entry.text}，{len(through)}项核对都相差 {format_number(abs(error))}，"
         f"且都经过这一格（{checks}）；若其余数字无误，此格应为 {should}"
     )
     return Finding(Severity.ERROR, rules, message, entry.location, table=table.form.key, cells=(key,))

@@ -217,7 +217,7 @@ def lint_narrative(report: Report) -> list[Finding]:
     for section in report.sections:
         if section.source is None:
             continue
-        source = read_text(section.source)
+        source = read_text(section.source) if _is_text(section.source) else ""  # not a published .docx or PDF
         draft = DRAFT_MARKER.search(source)
         if draft:
             line_start = source.rfind("\n", 0, draft.start()) + 1
@@ -290,7 +290,7 @@ class _Places:
         self.claimed: set[tuple[Path, int, int]] = set()
 
     def find(self, block: Location | None, mention: Mention) -> Location | None:
-        if block is None or not block.line:
+        if block is None or not block.line or not _is_text(block.path):
             return block
         lines = self.lines.setdefault(block.path, read_text(block.path).split("\n"))
         digits = re.sub(r"\.0+$|(\.\d*?)0+$", r"\1", format(mention.number, "f"))
@@ -302,6 +302,11 @@ class _Places:
                         self.claimed.add((block.path, n + 1, column))
                         return Location(block.path, n + 1, column)
         return block
+
+
+def _is_text(path: Path) -> bool:
+    """A project's own Markdown or YAML, whose lines and columns locations count; not a published report."""
+    return path.suffix.lower() in (".md", ".markdown", ".yaml", ".yml", ".txt")
 
 
 def _inside_number(line: str, index: int, digits: str) -> bool:
