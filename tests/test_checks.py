@@ -297,3 +297,14 @@ def test_a_2019_single_other_handling_row_still_has_its_totals_checked(project):
     r12, r1 = sorted(findings_of(project), key=lambda f: f.rule != "R12")
     assert r12.rule == "R12" and "1.申请人无正当理由逾期不补正" in r12.message and "分为三项" in r12.message
     assert r1.rule == "R1" and r1.message == "自然人列：一+二 = 243+16 = 259，三（七）总计+四 = 260+0 = 260，相差 1"
+
+
+def test_checks_held_up_by_a_value_no_finding_is_about_get_a_finding_of_their_own(project):
+    """check_report alone (without the reader's findings) still says which checks could not run."""
+    table = project / "tables" / "table3.yaml"
+    replace_in(table, "    2.重复申请:             {自然人: 0, 商业企业: 0, 科研机构: 0, 社会公益组织: 0, 法律服务机构: 0, 其他: 0}\n", "")
+    loaded = load_project(project, GB2021)
+    (unchecked,) = [f for f in check_report(loaded.report) if f.rule == "unchecked"]
+    assert unchecked.severity.value == "warning" and unchecked.location.path == table
+    assert unchecked.message == "表三缺少数字，未能核对：R1（自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他、总计列）"
+    assert ("np_repeated", "natural_person") in unchecked.cells

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, replace_in, run_cli
+from conftest import replace_in, run_cli
 from zbreport.check.narrative import Vocabulary, mentions
 from zbreport.check.rules import says_no_fee_notice
 from zbreport.format import GB2021

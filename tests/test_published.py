@@ -206,3 +206,20 @@ def test_a_huge_number_is_a_finding_not_an_internal_error(project):
     assert result.code == 1, result.output
     assert "数字过大" in result.stdout and "内部错误" not in result.output
     assert run_cli("preview", project).code == 0
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("章节: 一、概述\n", "应逐项列出报告的章节"),
+        ("章节:\n  - 一、概述\n", "每一项应写明标题和文件"),
+        ("章节:\n  - {文件: 1-overview.md, 表格: 表二}\n", "第 1 项缺少“标题”"),
+        ("标题: {一: 甲}\n", "应为一段文字"),
+    ],
+)
+def test_own_title_or_sections_that_cannot_be_read(project, written, message):
+    report = project / "report.yaml"
+    report.write_text(report.read_text(encoding="utf-8") + written, encoding="utf-8")
+    result = run_cli("check", project)
+    assert result.code == 2 and message in result.stderr, result.output
+    assert "report.yaml:" in result.stderr and "Traceback" not in result.output

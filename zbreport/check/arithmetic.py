@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from ..diagnostics import Finding, Location, Severity
 from ..format import Balance, CellKey, Total
 from ..model import Number, TableData, format_number
 
-Term = object  # a CellKey, or (rows, column) for a 2019 single row standing for several rows
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ class Coverage:
     def block(self, table: str, roots: frozenset[CellKey], rule: str, scope: tuple[str, str]) -> None:
         self.blocked.append((table, roots, rule, scope))
 
-    def annotate(self, findings: list[Finding], sources: dict[str, object]) -> list[Finding]:
+    def annotate(self, findings: list[Finding], sources: dict[str, Path]) -> list[Finding]:
         """Each finding about a cell without a number says which checks it held up; the rest get a finding."""
         out: list[Finding] = []
         explained: set[tuple[str, CellKey]] = set()
@@ -170,7 +170,7 @@ class Coverage:
                         Severity.WARNING,
                         "unchecked",
                         f"表{table}缺少数字，未能核对：{_describe(left)}",
-                        None,
+                        Location(sources[table]) if table in sources else None,
                         table=table,
                         cells=cells,
                     )

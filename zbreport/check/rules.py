@@ -43,7 +43,7 @@ def check_report(report: Report, found: Sequence[Finding] = ()) -> list[Finding]
     findings += check_stock_flows(report, valuations, coverage)
     findings += lint_narrative(report)
     sources = {key: table.source for key, table in report.tables.items()}
-    return coverage.annotate(list(found) + findings, sources)  # type: ignore[arg-type]
+    return coverage.annotate(list(found) + findings, sources)
 
 
 # ---------------------------------------------------------------- R6

@@ -14,7 +14,6 @@ from .shapes import (
     NarrativeFigure,
     SectionForm,
     StockFlow,
-    TableForm,
     Total,
     block_table,
     grid_table,
