@@ -1,0 +1,136 @@
+"""zbreport against pandoc on the same content, as ratios measured in one run.
+
+    uv run python benchmarks/against_pandoc.py [--repeat 11] [--batch 100]
+
+pandoc converts the sample as one Markdown file with pipe tables (`sample_markdown.py`) to .docx;
+zbreport builds, checks and previews the sample project. Each command runs cold, in a new
+process, with bytecode cached, `--repeat` times, the commands taking turns so a busy machine
+slows them alike; the median counts. Then `zbreport build` and `zbreport check` run once over
+`--batch` copies of the sample (one process, a worker per core), and the time per report is
+compared with one pandoc run. Peak memory is each process's maximum resident set size.
+
+Prints a Markdown table for benchmarks/README.md. Not a test: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sample_markdown import SAMPLE, report_markdown
+
+from zbreport.read.project import load_project
+
+
+def zbreport_command() -> list[str]:
+    """The installed entry point next to this Python, as a clerk runs it."""
+    script = Path(sys.executable).parent / ("zbreport.exe" if os.name == "nt" else "zbreport")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "zbreport"]
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """Seconds, peak resident memory in MB and exit code of one run in a new process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_maxrss // 1024, process.returncode
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    pandoc = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; {pandoc}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=11, help="cold runs of each command")
+    parser.add_argument("--batch", type=int, default=100, help="projects in the batch run (0: none)")
+    args = parser.parse_args()
+    if shutil.which("pandoc") is None:
+        sys.exit("pandoc is not installed (apt-get install pandoc)")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(NO_COLOR="1", COLUMNS="100")
+    zbreport = zbreport_command()
+
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        markdown = work / "sample.md"
+        markdown.write_text(report_markdown(load_project(SAMPLE).report), encoding="utf-8")
+        project = work / "zibo-2024"
+        shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns("*.docx"))
+        commands = {
+            "pandoc sample.md -o out.docx": ["pandoc", str(markdown), "-o", str(work / "pandoc.docx")],
+            "zbreport build": [*zbreport, "build", str(project), "-o", str(work / "zbreport.docx")],
+            "zbreport check": [*zbreport, "check", str(project)],
+            "zbreport preview": [*zbreport, "preview", str(project)],
+        }
+        for command in commands.values():  # compile bytecode, fill the disk cache
+            seconds, _, code = run(command, env)
+            if code != 0:
+                sys.exit(f"{' '.join(command)} failed with exit code {code}")
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        memory: dict[str, int] = {name: 0 for name in commands}
+        for _ in range(args.repeat):
+            for name, command in commands.items():
+                seconds, megabytes, _ = run(command, env)
+                times[name].append(seconds)
+                memory[name] = max(memory[name], megabytes)
+
+        pandoc = statistics.median(times["pandoc sample.md -o out.docx"])
+        rows = [
+            (name, statistics.median(t), statistics.median(t) / pandoc, memory[name]) for name, t in times.items()
+        ]
+        if args.batch:
+            rows += batch_rows(args.batch, work, zbreport, env, pandoc)
+
+    print(f"Machine: {machine()}\n")
+    print(f"Cold runs: median of {args.repeat}; batch: one run over {args.batch} projects.\n")
+    print("| command | time | × pandoc | peak memory |")
+    print("|---|---|---|---|")
+    for name, seconds, ratio, megabytes in rows:
+        print(f"| {name} | {seconds * 1000:.0f} ms | {ratio:.2f} | {megabytes} MB |")
+
+
+def batch_rows(count: int, work: Path, zbreport: list[str], env: dict[str, str], pandoc: float) -> list:
+    """`build` and `check` over `count` copies of the sample in one run: time per report against pandoc."""
+    folder = work / "各单位"
+    folder.mkdir()
+    for number in range(count):
+        copy = folder / f"单位{number:03d}"
+        shutil.copytree(SAMPLE, copy, ignore=shutil.ignore_patterns("*.docx"))
+        report = copy / "report.yaml"
+        text = report.read_text(encoding="utf-8")
+        report.write_text(text.replace("淄博市人民政府办公室", f"淄博市第{number + 1}单位", 1), encoding="utf-8")
+    rows = []
+    for verb in ("build", "check"):
+        seconds, megabytes, code = run([*zbreport, verb, str(folder)], env)
+        if code != 0:
+            sys.exit(f"zbreport {verb} over {count} projects failed with exit code {code}")
+        per_report = seconds / count
+        rows.append((f"zbreport {verb}, {count} projects: per report", per_report, per_report / pandoc, megabytes))
+    return rows
+
+
+if __name__ == "__main__":
+    main()
