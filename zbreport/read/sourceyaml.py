@@ -1,7 +1,9 @@
 """Reading YAML with its source marks, so every value can say which file and line it came from.
 
 PyYAML's `safe_load` forgets positions and silently keeps the last of two equal keys; we
-compose the node tree instead and walk it ourselves.
+compose the node tree instead and walk it ourselves. libyaml's parser (CSafeLoader) composes it
+about ten times faster than PyYAML's own, with the same line and column marks; PyYAML's is the
+fallback where PyYAML was built without libyaml.
 """
 
 from __future__ import annotations
@@ -14,9 +16,18 @@ import yaml
 
 from ..diagnostics import Finding, InputError, Location, Severity
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAB = "含有制表符（Tab），YAML 只能用空格缩进"
+# PyYAML's wording, then libyaml's where it differs.
 _PROBLEMS_ZH = {
-    "found character '\\t' that cannot start any token": "含有制表符（Tab），YAML 只能用空格缩进",
     "mapping values are not allowed here": "此处不能出现冒号“:”，可能是缩进不对或冒号后缺少空格",
+    "mapping values are not allowed in this context": "此处不能出现冒号“:”，可能是缩进不对或冒号后缺少空格",
+    "expected the node content": "此处缺少内容（可能多写了逗号，或括号没有配对）",
+    "did not find expected node content": "此处缺少内容（可能多写了逗号，或括号没有配对）",
+    "expected ',' or ']'": "缺少逗号“,”或右方括号“]”（方括号可能没有闭合）",
+    "did not find expected ',' or ']'": "缺少逗号“,”或右方括号“]”（方括号可能没有闭合）",
+    "expected ',' or '}'": "缺少逗号“,”或右花括号“}”（花括号可能没有闭合）",
+    "did not find expected ',' or '}'": "缺少逗号“,”或右花括号“}”（花括号可能没有闭合）",
     "could not find expected ':'": "缺少冒号“:”",
     "found undefined alias": "引用了未定义的别名",
     "did not find expected key": "缩进不一致，找不到预期的键",
@@ -47,11 +58,17 @@ def compose(path: Path) -> yaml.Node | None:
     """The node tree of a YAML file; None for an empty file. Syntax errors become InputError."""
     text = read_text(path)
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "格式错误"
-        reason = next((zh for en, zh in _PROBLEMS_ZH.items() if problem.startswith(en)), problem)
+        reason = next(
+            (zh for said in (exc.problem, exc.context) if said for en, zh in _PROBLEMS_ZH.items() if said.startswith(en)),
+            problem,
+        )
+        if problem.startswith("found character") and problem.endswith("cannot start any token") and mark is not None:
+            character = _character_at(text, mark.line, mark.column)
+            reason = _TAB if character == "\t" else f"“{character}”不能出现在值的开头，请给这个值加上引号"
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         start = exc.context_mark
         if start is not None and mark is not None and start.line < mark.line:
@@ -59,6 +76,11 @@ def compose(path: Path) -> yaml.Node | None:
         raise InputError(f"YAML 格式错误：{reason}", where) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML 格式错误：{exc}", Location(path)) from None
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column : column + 1] if line < len(lines) else ""
 
 
 def location(path: Path, node: yaml.Node) -> Location:
