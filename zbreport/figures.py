@@ -15,6 +15,7 @@ the placeholder's file:line:column when the report is assembled (assemble.py).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from itertools import combinations
 from dataclasses import dataclass, replace
@@ -314,6 +315,7 @@ def cell_name(cell: CellForm) -> str:
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
 
 
+@functools.lru_cache(maxsize=None)  # the official labels, matched against every placeholder name
 def _label_forms(label: str) -> tuple[str, str, str]:
     """A label as written, without its numbering, and the numbering alone: 一、本年新收… / 本年新收… / 一.
 
