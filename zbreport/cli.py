@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -329,6 +328,8 @@ def check(
     可检查项目文件夹，也可直接检查已发布的 .docx、网页或 PDF；可一次检查多份。
     退出码：0 通过，1 有错误，2 无法读取。
     """
+    import json
+
     results = [_check_one(path) for path in paths]
     failed = [
         r.problem is None and (has_errors(r.findings) or (strict and any(f.is_warning for f in r.findings))) for r in results
@@ -401,8 +402,8 @@ def preview(
     if is_published(project):
         report, findings = _audit_published(project)
         document = assemble(report).document
-    else:
-        document, findings = _assembled(load_project(project, FORMAT), None)
+    else:  # the tables' problems; the narrative is check's
+        document, findings = _assembled(load_project(project, FORMAT, narrative=False), None)
     chosen = [table.strip("表")] if table else None
     out.print(draw_preview(document, findings, out.width, chosen))
 

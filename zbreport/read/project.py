@@ -40,7 +40,6 @@ from ..words import (
 )
 from ..format import Format, SectionForm, normalize_label
 from ..model import Block, Heading, Metadata, OfficialTablePlace, PreviousYear, Report, Rounding, Section
-from .markdown import parse_markdown
 from .previous import from_report, load_figures_file
 from .tablefile import load_table, unknown_key
 
@@ -56,21 +55,27 @@ class LoadedProject:
     findings: list[Finding] = field(default_factory=list)
 
 
-def load_project(project_dir: Path, fmt: Format, *, with_previous: bool = True) -> LoadedProject:
+def load_project(project_dir: Path, fmt: Format, *, with_previous: bool = True, narrative: bool = True) -> LoadedProject:
     """Read a project folder. Unreadable input raises InputError; fixable problems become findings.
 
     Placeholders are read, not filled: `assemble` fills them once the whole report is known.
+    Without `narrative`, the sections and 导语 are left unread (no Markdown parser is loaded): for
+    what needs only the figures, such as the preview of the tables or last year's project.
     """
     if not project_dir.exists():
         raise InputError("找不到项目文件夹", Location(project_dir))
     if not project_dir.is_dir():
         raise InputError("应为项目文件夹，却是一个文件", Location(project_dir))
     findings: list[Finding] = []
-    meta = load_metadata(project_dir / REPORT_FILE, fmt, findings)
+    meta = load_metadata(project_dir / REPORT_FILE, fmt, findings, narrative=narrative)
     tables = {
         key: load_table(form, project_dir / TABLES_DIR / form.file_name, fmt, findings)
         for key, form in fmt.tables.items()
     }
+    if not narrative:
+        sections = tuple(Section(s, (), None) for s in meta.sections or fmt.sections)
+        previous = load_previous(project_dir, meta, fmt, findings) if with_previous else None
+        return LoadedProject(Report(fmt, project_dir, meta, sections, tables, previous), findings)
     sections = tuple(load_section(project_dir, s, findings) for s in meta.sections or fmt.sections)
     previous = load_previous(project_dir, meta, fmt, findings) if with_previous else None
     report = Report(fmt, project_dir, meta, sections, tables, previous)
@@ -88,7 +93,7 @@ def load_previous(project_dir: Path, meta: Metadata, fmt: Format, findings: list
     if path.is_dir():
         if path == project_dir.resolve():
             raise InputError(f"“{PREVIOUS}”应指向上年的项目，而不是本项目", where)
-        previous = from_report(load_project(path, fmt, with_previous=False).report)
+        previous = from_report(load_project(path, fmt, with_previous=False, narrative=False).report)
     else:
         previous = load_figures_file(path, fmt, findings)
     if previous.year is not None and previous.year != meta.year - 1:
@@ -101,7 +106,7 @@ def load_previous(project_dir: Path, meta: Metadata, fmt: Format, findings: list
 # ---------------------------------------------------------------- report.yaml
 
 
-def load_metadata(path: Path, fmt: Format, findings: list[Finding]) -> Metadata:
+def load_metadata(path: Path, fmt: Format, findings: list[Finding], *, narrative: bool = True) -> Metadata:
     root = sourceyaml.compose(path)
     if not isinstance(root, yaml.MappingNode):
         raise InputError(f"应填写{ISSUER}、{YEAR}等报告信息", Location(path, 1, 1))
@@ -144,16 +149,16 @@ def load_metadata(path: Path, fmt: Format, findings: list[Finding]) -> Metadata:
     previous_link = _text(path, values, PREVIOUS, required=False)
     template_link = _text(path, values, TEMPLATE, required=False)
     intro_text = _text(path, values, INTRO, required=False)
-    if intro_text:
+    intro: tuple[Block, ...] | None = None  # None: assemble writes the usual one
+    if intro_text and narrative:
+        from .markdown import parse_markdown  # markdown-it is loaded only where the narrative is read
+
         intro_node = values[INTRO]
-        # A block scalar's text starts on the line after its key.
-        block = intro_node.style in ("|", ">")
         # A block scalar's text starts on the line after its key, indented; a flow scalar where it stands.
+        block = intro_node.style in ("|", ">")
         first_line = intro_node.start_mark.line + 1 + (1 if block else 0)
         indent = _indent_of(path, first_line) if block else intro_node.start_mark.column + (1 if intro_node.style else 0)
-        intro: tuple[Block, ...] | None = tuple(parse_markdown(intro_text, path, first_line, indent, findings))
-    else:
-        intro = None  # assemble writes the usual one
+        intro = tuple(parse_markdown(intro_text, path, first_line, indent, findings))
     return Metadata(
         issuer or "", year, tuple(contact), intro, date and _printed(date), rounding, previous_link, template_link,
         locations, date, written_title, sections,
@@ -287,6 +292,8 @@ def load_section(project_dir: Path, form: SectionForm, findings: list[Finding]) 
                 Finding(Severity.ERROR, "missing-section", f"缺少“{form.title}”的正文文件", Location(path))
             )
         return Section(form, (), None)
+    from .markdown import parse_markdown
+
     blocks = parse_markdown(sourceyaml.read_text(path), path, findings=findings)
     blocks = _drop_own_title(form, blocks, findings)
     if form.table is None:

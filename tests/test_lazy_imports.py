@@ -1,0 +1,45 @@
+"""What each command loads: check and preview never python-docx, preview not the Markdown parser.
+
+Start-up time is most of a `check` (see benchmarks/): these keep the heavy libraries out of the
+commands that do not need them. A real process each, since the test run has imported everything.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SAMPLE
+
+HEAVY = ("docx", "markdown_it", "openpyxl")
+PROBE = (
+    "import sys\n"
+    "from zbreport.cli import main\n"
+    "sys.argv = ['zbreport', *sys.argv[1:]]\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    f"print('LOADED', *[m for m in {HEAVY!r} if m in sys.modules], file=sys.stderr)\n"
+)
+
+
+def loaded_by(*args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=60)
+    line = next(line for line in done.stderr.splitlines() if line.startswith("LOADED"))
+    return set(line.split()[1:])
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (("check", str(SAMPLE)), {"markdown_it"}),
+        (("preview", str(SAMPLE)), set()),
+        (("preview", str(SAMPLE), "--table", "三"), set()),
+    ],
+    ids=["check", "preview", "preview-one-table"],
+)
+def test_commands_load_only_what_they_use(args, expected):
+    assert loaded_by(*args) == expected
