@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from .batch import Outcome
 from .check.rules import check_report, has_errors
 from .diagnostics import Finding, InputError, Location, OutputError, Severity
 from .output import write_atomically
@@ -107,6 +108,13 @@ def _print_error(exc: Exception) -> None:
 ProjectArg = Annotated[
     Path, typer.Argument(help="报告项目文件夹（含 report.yaml、sections/、tables/）", show_default=False)
 ]
+ProjectsArg = Annotated[
+    list[Path],
+    typer.Argument(help="报告项目文件夹；可写多个，也可写一个装有多个项目的文件夹", show_default=False),
+]
+JobsOption = Annotated[
+    Optional[int], typer.Option("--jobs", "-j", help="有多个项目时同时处理几个（默认为 CPU 核数）", show_default=False)
+]
 
 
 def _assembled(loaded: LoadedProject, template: Template | None) -> tuple[Document, list[Finding]]:
@@ -118,6 +126,36 @@ def _assembled(loaded: LoadedProject, template: Template | None) -> tuple[Docume
 
         findings += template_findings(template)
     return assembled.document, sorted(findings, key=sort_key)
+
+
+@dataclass
+class _Prepared:
+    """A project read, checked and assembled for writing; `notes` are about this machine (fonts)."""
+
+    loaded: LoadedProject
+    template_path: Path | None  # the Word template read, when it is not zbreport's own
+    template: Template
+    document: Document
+    findings: list[Finding]
+    notes: list[Finding]
+
+
+def _prepare(project: Path, kinds: list[OutputKind], template: Path | None) -> _Prepared:
+    from .read.template import font_findings, load_template
+
+    loaded = load_project(project, FORMAT)
+    template_path = template or _project_template(loaded)
+    chosen = load_template(template_path)
+    document, findings = _assembled(loaded, chosen)
+    fonts = font_findings(chosen) if {OutputKind.docx, OutputKind.pdf} & set(kinds) else []
+    if fonts and OutputKind.pdf in kinds:  # a .docx shows the right fonts elsewhere; a PDF keeps this machine's
+        fonts.append(Finding(Severity.WARNING, "font", PDF_FONTS))
+    return _Prepared(loaded, template_path, chosen, document, findings, fonts)
+
+
+def _report_base(folder: Path, loaded: LoadedProject) -> Path:
+    """Where a project's report goes, without its suffix: named from its title (机关全称 and 年度)."""
+    return folder / loaded.report.meta.full_title
 
 
 def _project_template(loaded: LoadedProject) -> Path | None:
@@ -160,17 +198,23 @@ PDF_FONTS = "PDF 在本机生成，缺少的字体在 PDF 中以本机的其他�
 
 @command(app)
 def build(
-    project: ProjectArg,
+    projects: ProjectsArg,
     output: OutputOption = None,
     template: TemplateOption = None,
     force: ForceOption = False,
     formats: FormatsOption = None,
+    jobs: JobsOption = None,
 ) -> None:
     """检查数据并生成年度报告：.docx（默认）、网页 .html 或 .pdf。
 
     发现错误时不生成（除非使用 --force）。生成多种格式时，-o 的扩展名按格式替换。
+    可一次生成多个项目（-o 为输出文件夹），最后列出汇总表。
     """
-    raise typer.Exit(_build_once(project, formats or [OutputKind.docx], output, template, force).code)
+    kinds = formats or [OutputKind.docx]
+    project = _one_project(projects, jobs)
+    if project is None:
+        _build_many(projects, kinds, output, template, force, jobs)
+    raise typer.Exit(_build_once(project, kinds, output, template, force).code)
 
 
 @dataclass
@@ -182,28 +226,20 @@ class _Built:
 
 def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, template: Path | None, force: bool) -> _Built:
     """Load, check, assemble and write every format asked; findings printed, an exit code returned."""
-    from .read.template import font_findings, load_template
-
-    loaded = load_project(project, FORMAT)
-    report = loaded.report
-    template_path = template or _project_template(loaded)
-    chosen = load_template(template_path)
-    document, findings = _assembled(loaded, chosen)
-    fonts = font_findings(chosen) if {OutputKind.docx, OutputKind.pdf} & set(kinds) else []
-    if fonts and OutputKind.pdf in kinds:  # a .docx shows the right fonts elsewhere; a PDF keeps this machine's
-        fonts.append(Finding(Severity.WARNING, "font", PDF_FONTS))
-    print_findings(err, findings + fonts)
+    prepared = _prepare(project, kinds, template)
+    findings = prepared.findings
+    print_findings(err, findings + prepared.notes)
     if has_errors(findings) and not force:
         err.print(f"{summary(findings)}请先改正错误；报告未生成。（如需强行生成，请加 --force）")
-        return _Built(EXIT_FINDINGS, loaded, template_path)
-    paths = output_paths(kinds, output, project / report.meta.full_title)
+        return _Built(EXIT_FINDINGS, prepared.loaded, prepared.template_path)
+    paths = output_paths(kinds, output, _report_base(project, prepared.loaded))
     check_folders(paths)
-    files, unshown = render_files(document, chosen, paths)
+    files, unshown = render_files(prepared.document, prepared.template, paths)
     print_findings(err, unshown)
     write_files(files)
     for path, _ in files:
         out.print(f"已生成：{relative(Location(path))}", soft_wrap=True)
-    return _Built(EXIT_OK, loaded, template_path)
+    return _Built(EXIT_OK, prepared.loaded, prepared.template_path)
 
 
 @command(app)
@@ -322,46 +358,49 @@ def check(
         OutputFormat, typer.Option("--format", help="输出格式：text（便于阅读）或 json（供程序处理）")
     ] = OutputFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也视为不通过（退出码 1）；提示不算")] = False,
+    jobs: JobsOption = None,
 ) -> None:
     """检查报告数据：勾稽关系、数值、表格结构、占位符。
 
-    可检查项目文件夹，也可直接检查已发布的 .docx、网页或 PDF；可一次检查多份。
-    退出码：0 通过，1 有错误，2 无法读取。
+    可检查项目文件夹，也可直接检查已发布的 .docx、网页或 PDF；可一次检查多份，或一个装有多个项目的文件夹，
+    最后列出汇总表。退出码：0 通过，1 有错误，2 无法读取（多份时取最严重的）。
     """
     import json
 
-    results = [_check_one(path) for path in paths]
-    failed = [
-        r.problem is None and (has_errors(r.findings) or (strict and any(f.is_warning for f in r.findings))) for r in results
-    ]
-    unreadable = any(r.problem is not None for r in results)
+    path = _one_project(paths, jobs)
+    if path is None:
+        _check_many(paths, format, strict, jobs)
+    result = _check_one(path)
+    failed = result.problem is None and _fails(result.findings, strict)
     if format is OutputFormat.json:
-        payloads = [_check_payload(r, bad) for r, bad in zip(results, failed)]
-        sys.stdout.write(json.dumps(payloads[0] if len(payloads) == 1 else payloads, ensure_ascii=False, indent=2) + "\n")
-    elif len(results) == 1:
-        only = results[0]
-        if only.problem is not None:
-            raise only.problem
-        print_findings(out, only.findings)
-        named = f"{only.issuer} {only.year}年度报告：" if is_published(only.path) else ""
-        out.print(named + summary(only.findings), soft_wrap=True)
+        payload = _check_payload(result.path, result.findings, failed, result.issuer, result.year, result.problem is None)
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
-        for result in results:
-            out.print(f"── {relative(Location(result.path))}", soft_wrap=True)
-            print_findings(out if result.problem is None else err, result.findings)
-        for result in results:
-            out.print(_summary_line(result), soft_wrap=True)
-    raise typer.Exit(EXIT_INPUT if unreadable else EXIT_FINDINGS if any(failed) else EXIT_OK)
+        if result.problem is not None:
+            raise result.problem
+        print_findings(out, result.findings)
+        named = f"{result.issuer} {result.year}年度报告：" if is_published(result.path) else ""
+        out.print(named + summary(result.findings), soft_wrap=True)
+    raise typer.Exit(EXIT_INPUT if result.problem is not None else EXIT_FINDINGS if failed else EXIT_OK)
 
 
-def _check_payload(result: _Checked, failed: bool) -> dict[str, object]:
-    findings = result.findings
-    if result.problem is not None:  # scripts checking many reports get JSON for an unreadable one too
-        return {"project": str(result.path), "ok": False, "readable": False, "findings": [f.as_dict() for f in findings]}
+def _fails(findings: list[Finding], strict: bool) -> bool:
+    """Errors fail a check; with --strict, warnings too; notices never."""
+    return has_errors(findings) or (strict and any(f.is_warning for f in findings))
+
+
+def _check_payload(
+    path: Path, findings: list[Finding], failed: bool, issuer: str | None, year: int | None, readable: bool = True
+) -> dict[str, object]:
+    if not readable:  # scripts checking many reports get JSON for an unreadable one too
+        return {
+            "project": str(path), "issuer": None, "year": None, "ok": False, "readable": False,
+            "findings": [f.as_dict() for f in findings],
+        }
     return {
-        "project": str(result.path),
-        "issuer": result.issuer,
-        "year": result.year,
+        "project": str(path),
+        "issuer": issuer,
+        "year": year,
         "ok": not failed,
         "readable": True,
         "errors": sum(f.is_error for f in findings),
@@ -371,14 +410,134 @@ def _check_payload(result: _Checked, failed: bool) -> dict[str, object]:
     }
 
 
-def _summary_line(result: _Checked) -> str:
-    where = relative(Location(result.path))
+# ---------------------------------------------------------------- many projects
+
+
+def _one_project(projects: list[Path], jobs: int | None) -> Path | None:
+    """The project when one is given (not a folder of projects): it keeps the one-project output."""
+    from .batch import is_folder_of_projects
+
+    if jobs is not None and jobs < 1:
+        _fail(f"--jobs 应为正整数，而不是 {jobs}", EXIT_INPUT)
+    if len(projects) == 1 and not is_folder_of_projects(projects[0]):
+        return projects[0]
+    return None
+
+
+def _unreadable(project: Path, exc: InputError) -> Outcome:
+    problem = Finding(Severity.ERROR, "unreadable", exc.message, exc.location)
+    return Outcome(project, EXIT_INPUT, findings=[problem], readable=False)
+
+
+def _check_job(path: Path, strict: bool) -> Outcome:
+    result = _check_one(path)
     if result.problem is not None:
-        return f"{where}  无法读取：{result.problem.message}"
-    errors = sum(f.is_error for f in result.findings)
-    warnings = sum(f.is_warning for f in result.findings)
-    notices = len(result.findings) - errors - warnings
-    return f"{where}  {result.issuer} {result.year}年度  错误 {errors}  警告 {warnings}" + (f"  提示 {notices}" if notices else "")
+        return Outcome(path, EXIT_INPUT, findings=result.findings, readable=False)
+    failed = _fails(result.findings, strict)
+    return Outcome(path, EXIT_FINDINGS if failed else EXIT_OK, result.issuer, result.year, result.findings)
+
+
+def _build_job(
+    project: Path, kinds: list[OutputKind], folder: Path | None, template: Path | None, force: bool, refused: str | None
+) -> Outcome:
+    try:
+        prepared = _prepare(project, kinds, template)
+    except InputError as exc:
+        return _unreadable(project, exc)
+    meta = prepared.loaded.report.meta
+    outcome = Outcome(project, EXIT_OK, meta.issuer, meta.year, prepared.findings, prepared.notes)
+    if has_errors(prepared.findings) and not force:
+        outcome.code = EXIT_FINDINGS
+        return outcome
+    try:
+        if refused:
+            raise OutputError(refused)
+        paths = output_paths(kinds, None, _report_base(folder or project, prepared.loaded))
+        files, unshown = render_files(prepared.document, prepared.template, paths)
+        write_files(files)
+    except OutputError as exc:
+        outcome.code = EXIT_OUTPUT
+        outcome.findings.append(Finding(Severity.ERROR, "unwritable", str(exc)))
+        return outcome
+    outcome.findings += unshown
+    outcome.outputs = [path for path, _ in files]
+    return outcome
+
+
+def _run(job, projects: list[Path], arguments: list[tuple], jobs: int | None, doing: str) -> list[Outcome]:
+    """The job over every project; a progress bar on stderr while it runs, if stderr is a terminal."""
+    from contextlib import contextmanager
+
+    from .batch import run_projects
+
+    @contextmanager
+    def progress(total: int):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        columns = (TextColumn(doing), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task(doing, total=total)
+            yield lambda: bar.advance(task)
+
+    return run_projects(job, projects, arguments, jobs or 0, progress if err.is_terminal else None)
+
+
+def _check_many(paths: list[Path], format: OutputFormat, strict: bool, jobs: int | None) -> None:
+    import json
+
+    from .batch import find_projects
+    from .write.batch import print_outcomes
+
+    projects = find_projects(paths)
+    outcomes = _run(_check_job, projects, [(strict,)] * len(projects), jobs, "检查")
+    if format is OutputFormat.json:
+        payloads = [_check_payload(o.project, o.findings, o.code != EXIT_OK, o.issuer, o.year, o.readable) for o in outcomes]
+        sys.stdout.write(json.dumps(payloads, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_outcomes(out, outcomes)
+    raise typer.Exit(max(o.code for o in outcomes))
+
+
+def _build_many(
+    paths: list[Path], kinds: list[OutputKind], folder: Path | None, template: Path | None, force: bool, jobs: int | None
+) -> None:
+    from .batch import find_projects
+    from .fonts import installed_fonts
+    from .read.template import load_template
+    from .write.batch import print_outcomes
+    from .write.docx import render_docx  # noqa: F401 - imported once here, before the workers start
+
+    if folder is not None and not folder.is_dir():
+        _fail(f"有多个项目时，--output 应为一个已有的文件夹：{folder}", EXIT_OUTPUT)
+    if template is not None:
+        load_template(template)  # a template that cannot be read fails the run once, not every project
+    installed_fonts()  # read once, before the workers start
+    projects = find_projects(paths)
+    refusals = _same_names(projects) if folder is not None else {}
+    arguments = [(kinds, folder, template, force, refusals.get(p)) for p in projects]
+    outcomes = _run(_build_job, projects, arguments, jobs, "生成")
+    print_outcomes(out, outcomes, built=True)
+    raise typer.Exit(max(o.code for o in outcomes))
+
+
+def _same_names(projects: list[Path]) -> dict[Path, str]:
+    """Projects whose report would land on another's name in a shared output folder (the same
+    机关全称 and 年度: the same agency given twice), with why each is refused; the first of each name is kept."""
+    from .read.project import REPORT_FILE, load_metadata
+
+    first: dict[str, Path] = {}
+    refusals: dict[Path, str] = {}
+    for project in projects:
+        try:
+            meta = load_metadata(project / REPORT_FILE, FORMAT, [], narrative=False)
+        except InputError:
+            continue  # its job says why it cannot be read
+        name = meta.full_title
+        if name in first:
+            refusals[project] = f"与 {relative(Location(first[name]))} 的报告同名（{name}），未生成"
+        else:
+            first[name] = project
+    return refusals
 
 
 TABLE_KEYS = ("二", "三", "四")
