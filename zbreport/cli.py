@@ -681,6 +681,35 @@ def template_check(
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
 
+tables_app = typer.Typer(help="统计表与 Excel：导出三张表，供各单位在 Excel 或 WPS 中填写。", no_args_is_help=True)
+app.add_typer(tables_app, name="tables")
+
+
+@command(tables_app, "export")
+def tables_export(
+    project: ProjectArg,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="要写出的 .xlsx 文件（默认写入项目文件夹）", show_default=False)
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False,
+) -> None:
+    """把三张统计表导出为 Excel 工作簿（表二、表三、表四各一张工作表）。
+
+    表头按官方格式合并，总计为公式。填好后放入项目的 tables/ 文件夹（并删去对应的 .yaml），即可代替 YAML。
+    """
+    from .write.workbook import tables_workbook
+
+    report = load_project(project, FORMAT, narrative=False).report
+    target = output or project / f"{report.meta.issuer}{report.meta.year}年度统计表.xlsx"
+    if target.suffix.lower() != ".xlsx":
+        _fail(f"输出文件应以 .xlsx 结尾：{target}", EXIT_OUTPUT)
+    if target.exists() and not force:
+        _fail(f"{relative(Location(target))} 已存在；如需覆盖，请加 --force", EXIT_OUTPUT)
+    book = tables_workbook(report)
+    write_atomically(target, lambda temp: book.save(temp))
+    out.print(f"已导出：{relative(Location(target))}", soft_wrap=True)
+
+
 def main() -> None:
     """Entry point; errors are mapped to messages and exit codes inside each command."""
     try:

@@ -16,14 +16,18 @@ class Location:
 
     A published report (.docx, web page, PDF) has no lines to point at: `place` names where
     in it, in the words of the printed report (表三“（七）总计”行“自然人”列, or a section's paragraph).
+    In an Excel workbook, `cell` names the sheet and cell, as Excel does: 表三!D7.
     """
 
     path: Path
     line: int = 0
     column: int = 0
     place: str = ""
+    cell: str = ""
 
     def __str__(self) -> str:
+        if self.cell:
+            return f"{self.path}!{self.cell}"
         if self.place:
             return f"{self.path}（{self.place}）"
         if not self.line:
@@ -73,6 +77,7 @@ class Finding:
             "line": loc.line if loc else None,
             "column": loc.column if loc else None,
             "place": loc.place if loc and loc.place else None,
+            "cell": loc.cell if loc and loc.cell else None,  # a workbook's sheet and cell: 表三!D7
             "table": self.table,
             "cells": [list(c) for c in self.cells],
         }

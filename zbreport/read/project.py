@@ -41,7 +41,8 @@ from ..words import (
 from ..format import Format, SectionForm, normalize_label
 from ..model import Block, Heading, Metadata, OfficialTablePlace, PreviousYear, Report, Rounding, Section
 from .previous import from_report, load_figures_file
-from .tablefile import load_table, unknown_key
+from .tablefile import load_table, unknown_key  # noqa: F401 - load_table: imported from here by callers
+from .workbook import load_tables
 
 REPORT_FILE = "report.yaml"
 SECTIONS_DIR = "sections"
@@ -68,10 +69,7 @@ def load_project(project_dir: Path, fmt: Format, *, with_previous: bool = True, 
         raise InputError("应为项目文件夹，却是一个文件", Location(project_dir))
     findings: list[Finding] = []
     meta = load_metadata(project_dir / REPORT_FILE, fmt, findings, narrative=narrative)
-    tables = {
-        key: load_table(form, project_dir / TABLES_DIR / form.file_name, fmt, findings)
-        for key, form in fmt.tables.items()
-    }
+    tables = load_tables(project_dir / TABLES_DIR, fmt, findings)
     if not narrative:
         sections = tuple(Section(s, (), None) for s in meta.sections or fmt.sections)
         previous = load_previous(project_dir, meta, fmt, findings) if with_previous else None

@@ -123,7 +123,12 @@ def scalar_number(node: yaml.ScalarNode) -> int | Decimal | None:
     Numbers are read from the source text, not through YAML 1.1's resolver, which would
     take 010 for octal and 1_000 for a thousand.
     """
-    text = str(node.value).strip().translate(_FULLWIDTH_DIGITS)
+    return number_in(str(node.value))
+
+
+def number_in(text: str) -> int | Decimal | None:
+    """The number a text spells in decimal (full-width digits too), or None: also for a spreadsheet's text cell."""
+    text = text.strip().translate(_FULLWIDTH_DIGITS)
     if _INT.fullmatch(text):
         return int(text)
     if _DECIMAL.fullmatch(text):
