@@ -31,6 +31,7 @@ class Outcome:
     notes: list[Finding] = field(default_factory=list)  # about this machine, not the project (fonts)
     outputs: list[Path] = field(default_factory=list)  # the files written (build: one per format)
     readable: bool = True
+    figures: dict | None = None  # for a summary: the project's figures (aggregate.Figures)
 
     @property
     def errors(self) -> int:
@@ -50,8 +51,8 @@ def is_folder_of_projects(path: Path) -> bool:
     return path.is_dir() and not (path / REPORT_FILE).exists() and bool(_projects_under(path))
 
 
-def find_projects(paths: list[Path]) -> list[Path]:
-    """The projects the arguments name, in their order (subfolders by name), each once.
+def find_projects(paths: list[Path], *, unique: bool = True) -> list[Path]:
+    """The projects the arguments name, in their order (subfolders by name), each once if `unique`.
 
     A path that is neither a project nor a folder of projects stays in the list, so that its
     job says what is wrong with it (no such folder, no report.yaml) like any other project.
@@ -61,7 +62,7 @@ def find_projects(paths: list[Path]) -> list[Path]:
     for path in paths:
         for project in _projects_under(path) if is_folder_of_projects(path) else [path]:
             key = project.resolve()
-            if key not in seen:
+            if key not in seen or not unique:
                 seen.add(key)
                 found.append(project)
     return found

@@ -681,6 +681,92 @@ def template_check(
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
 
+@command(app, "summary")
+def summarize(
+    projects: ProjectsArg,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="要创建的汇总项目文件夹（不能已存在内容）", show_default=False)
+    ] = None,
+    issuer: Annotated[
+        Optional[str], typer.Option("--issuer", help="汇总报告的机关全称，例如 某某区人民政府", show_default=False)
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="即使有项目的数据有错误也汇总")] = False,
+    jobs: JobsOption = None,
+) -> None:
+    """把多个项目的三张统计表逐项相加，生成汇总项目（全区、全市的年度报告）。
+
+    年度不一致、同一项目列入两次或有项目无法读取时不汇总；有项目的数据有错误时也不汇总（除非使用 --force）。
+    """
+    from io import BytesIO
+
+    from .aggregate import Member, add_up, mixed_years, repeated
+    from .batch import find_projects
+    from .format import TABLES
+    from .write.batch import print_outcomes
+    from .write.project import write_project
+    from .write.summary import summary_project
+    from .write.workbook import members_workbook
+
+    if output is None:
+        _fail("请用 -o 写明要创建的汇总项目文件夹，例如 zbreport summary 各部门 -o 汇总", EXIT_INPUT)
+    if jobs is not None and jobs < 1:
+        _fail(f"--jobs 应为正整数，而不是 {jobs}", EXIT_INPUT)
+    if output.exists() and (not output.is_dir() or any(output.iterdir())):
+        _fail(f"{relative(Location(output))} 已存在且不是空文件夹；汇总不会覆盖已有的内容", EXIT_OUTPUT)
+    listed = find_projects(projects, unique=False)
+    unique = find_projects(projects)
+    outcomes = _run(_summary_job, unique, [()] * len(unique), jobs, "读取")
+    print_outcomes(out, outcomes)
+    unreadable = [o for o in outcomes if not o.readable]
+    if unreadable:
+        _fail(f"{len(unreadable)} 个项目无法读取，不能汇总：{'、'.join(str(o.project) for o in unreadable)}", EXIT_INPUT)
+    members = [Member(o.project, o.issuer or "", o.year or 0, o.figures or {}) for o in outcomes]
+    problem = mixed_years(members)
+    if problem:
+        _fail(problem, EXIT_INPUT)
+    twice = repeated(listed, members)
+    if twice:
+        _fail("同一单位不能汇总两次：" + "；".join(twice), EXIT_INPUT)
+    wrong = [o for o in outcomes if o.errors]
+    if wrong and not force:
+        names = "、".join(f"{o.issuer}（{o.errors} 个错误）" for o in wrong)
+        _fail(
+            f"{len(wrong)} 个项目的数据有错误，错误的数字相加仍是错的：{names}。请先改正；如需强行汇总，请加 --force",
+            EXIT_FINDINGS,
+        )
+    forms = list(TABLES.values())
+    detail = BytesIO()
+    members_workbook(members, forms).save(detail)
+    year = members[0].year
+    name = issuer.strip() if issuer and issuer.strip() else "（请填写机关全称）"
+    write_project(output, summary_project(output, name, year, members, add_up(members, forms), detail.getvalue()))
+    loaded, findings = _load(output)  # the rules, checked on the sum
+    if findings:
+        out.print()
+        out.print("汇总结果的检查：")
+        print_findings(out, findings)
+    out.print(f"已生成汇总项目：{relative(Location(output))}（{len(members)} 个单位，{year}年度）", soft_wrap=True)
+    if not issuer:
+        out.print("下一步：在 report.yaml 中填写机关全称和联系方式，", soft_wrap=True, end="")
+    else:
+        out.print("下一步：在 report.yaml 中填写联系方式，", soft_wrap=True, end="")
+    out.print(f"在 sections/ 中撰写正文，然后运行 zbreport build {output}", soft_wrap=True)
+    raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
+
+
+def _summary_job(project: Path) -> Outcome:
+    """A member of a summary: its figures, and the problems with them (the narrative is not summed)."""
+    from .aggregate import figures_of
+
+    try:
+        loaded, findings = _load(project, narrative=False)
+    except InputError as exc:
+        return _unreadable(project, exc)
+    meta = loaded.report.meta
+    code = EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+    return Outcome(project, code, meta.issuer, meta.year, findings, figures=figures_of(loaded.report))
+
+
 tables_app = typer.Typer(help="统计表与 Excel：导出三张表，供各单位在 Excel 或 WPS 中填写。", no_args_is_help=True)
 app.add_typer(tables_app, name="tables")
 

@@ -23,7 +23,9 @@ SECTIONS = "章节"  # the report's own sections, in order: a list of {标题, �
 SECTION_TITLE = "标题"
 SECTION_FILE = "文件"  # in sections/
 SECTION_TABLE = "表格"  # 表二, 表三 or 表四
-METADATA_KEYS = (ISSUER, YEAR, TITLE, CONTACT, DATE, INTRO, PERCENT, PREVIOUS, TEMPLATE, SECTIONS)
+MEMBERS = "汇总"  # a summary's member projects, as `zbreport summary` lists them: [{机关全称, 项目}, …]
+MEMBER_PROJECT = "项目"
+METADATA_KEYS = (ISSUER, YEAR, TITLE, CONTACT, DATE, INTRO, PERCENT, PREVIOUS, TEMPLATE, SECTIONS, MEMBERS)
 
 # placeholders: names computed from report.yaml, and the functions
 CHANGE = "同比"

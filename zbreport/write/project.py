@@ -45,7 +45,7 @@ from ..words import (
     YEAR,
 )
 
-Files = dict[str, str]
+Files = dict[str, str | bytes]  # text files, and binary ones such as a workbook
 
 # ---------------------------------------------------------------- report.yaml
 
@@ -391,7 +391,10 @@ def write_project(target: Path, files: Files) -> None:
         for relative, text in files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
         if target.exists():
             target.rmdir()  # empty: checked above
         os.replace(staging, target)

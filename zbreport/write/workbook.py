@@ -15,7 +15,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from rich.cells import cell_len
 
-from ..format import CellKey, LayoutCell, TableForm, Total
+from ..aggregate import Figure, Member, column_sums
+from ..format import CellKey, TableForm, Total
 from ..model import Number, TableData
 from ..read.workbook import TITLE_ROWS, address, sheet_name
 
@@ -132,3 +133,58 @@ def _same_direction(a, b, c, d) -> bool:
 def _range(run: list[tuple[int, int]]) -> str:
     first, last = address(*run[0]), address(*run[-1])
     return first if first == last else f"{first}:{last}"
+
+
+# ---------------------------------------------------------------- a summary's members
+
+
+def members_workbook(members: list[Member], forms: list[TableForm]) -> Workbook:
+    """One sheet per table: for each row of the table, one line per member, then their sum (合计);
+    and a sheet listing the members. Numbers, not formulas: the record of what was added up."""
+    book = Workbook()
+    book.remove(book.active)
+    for form in forms:
+        member_sheet(book, form, members)
+    listing = book.create_sheet("成员单位")
+    listing.append(["序号", "机关", "年度", "项目"])
+    for number, member in enumerate(members, start=1):
+        listing.append([number, member.issuer, member.year, str(member.project)])
+    _header_style(listing, 4)
+    for letter, width in zip("ABCD", (6, 36, 8, 48)):
+        listing.column_dimensions[letter].width = width
+    return book
+
+
+def member_sheet(book: Workbook, form: TableForm, members: list[Member]) -> None:
+    sheet = book.create_sheet(sheet_name(form))
+    columns: dict[str, str] = {}  # column key -> label, in the table's order (表二's blocks share some)
+    rows: dict[str, str] = {}  # row key -> label
+    for cell in form.cells:
+        columns.setdefault(cell.col, cell.col_label)
+        rows.setdefault(cell.row, cell.row_label or "件数")
+    sheet.append(["行", "单位", *columns.values()])
+    _header_style(sheet, 2 + len(columns))
+    sums = column_sums(members, form)
+    keys = {cell.key for cell in form.cells}
+    for row, label in rows.items():
+        for member in members:
+            figures = member.figures.get(form.key, {})
+            sheet.append([label, member.issuer, *(_figure(figures.get((row, col))) for col in columns)])
+        sheet.append([label, "合计", *(_excel_number(sums[(row, col)]) if (row, col) in keys else None for col in columns)])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(name=FONT, bold=True)
+    sheet.column_dimensions["A"].width = 48
+    sheet.column_dimensions["B"].width = 28
+    for index in range(len(columns)):
+        sheet.column_dimensions[get_column_letter(3 + index)].width = 12
+    sheet.freeze_panes = "C2"
+
+
+def _figure(value: Figure):
+    return value if value is None or isinstance(value, str) else _excel_number(value)
+
+
+def _header_style(sheet, count: int) -> None:
+    for cell in sheet[1][:count]:
+        cell.font = Font(name=FONT, bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
