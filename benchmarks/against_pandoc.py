@@ -25,9 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sample_markdown import SAMPLE, report_markdown
-
-from zbreport.read.project import load_project
+from sample_markdown import SAMPLE, sample_markdown
 
 
 def zbreport_command() -> list[str]:
@@ -76,7 +74,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         markdown = work / "sample.md"
-        markdown.write_text(report_markdown(load_project(SAMPLE).report), encoding="utf-8")
+        markdown.write_text(sample_markdown(), encoding="utf-8")
         project = work / "zibo-2024"
         shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns("*.docx"))
         commands = {

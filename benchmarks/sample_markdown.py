@@ -4,8 +4,8 @@
 
 The same content zbreport builds: the two title lines, the introduction, the six sections with
 their placeholders filled, and the three official tables, flattened to pipe tables (Markdown has
-no merged cells: a column's header is its labels joined by "·"). Written from zbreport's own model
-of the sample, so the two tools convert the same words and figures.
+no merged cells: a column's header is its labels joined by "·"). Written from zbreport's assembled
+Document of the sample, so the two tools convert the same words and figures.
 """
 
 from __future__ import annotations
@@ -13,23 +13,42 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from zbreport.model import Block, GridTable, Heading, ListBlock, Paragraph, Report, Span, TableData
+from zbreport.assemble import assemble
+from zbreport.document import Document, OfficialTable
+from zbreport.format import GB2021
+from zbreport.model import (
+    BlockQuote,
+    CodeBlock,
+    Container,
+    Emph,
+    GridTable,
+    Heading,
+    Inline,
+    LineBreak,
+    ListBlock,
+    Paragraph,
+    Strong,
+    TableData,
+    inline_text,
+)
 from zbreport.read.project import load_project
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "zibo-2024"
 
 
-def spans_text(spans: tuple[Span, ...]) -> str:
+def inlines(nodes: tuple[Inline, ...]) -> str:
     out = []
-    for span in spans:
-        if span.text == "\n":
+    for node in nodes:
+        if isinstance(node, LineBreak):
             out.append("  \n")
-        elif span.bold:
-            out.append(f"**{span.text}**")
-        elif span.italic:
-            out.append(f"*{span.text}*")
+        elif isinstance(node, Strong):
+            out.append(f"**{inlines(node.children)}**")
+        elif isinstance(node, Emph):
+            out.append(f"*{inlines(node.children)}*")
+        elif isinstance(node, Container):
+            out.append(inlines(node.children))
         else:
-            out.append(span.text)
+            out.append(inline_text((node,)))
     return "".join(out)
 
 
@@ -40,22 +59,27 @@ def pipe_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return [line(header), "|" + "---|" * len(header), *(line(r) for r in rows), ""]
 
 
-def block_lines(block: Block) -> list[str]:
+def block_lines(block, tables: dict[str, TableData]) -> list[str]:
     if isinstance(block, Heading):
-        return ["#" * block.level + " " + spans_text(block.spans), ""]
+        return ["#" * block.level + " " + inlines(block.content), ""]
     if isinstance(block, Paragraph):
-        lead = f"**{spans_text(block.lead.spans)}**" if block.lead else ""
-        return [lead + spans_text(block.spans), ""]
+        lead = f"**{inlines(block.lead.content)}**" if block.lead else ""
+        return [lead + inlines(block.content), ""]
     if isinstance(block, ListBlock):
         lines = []
         for number, item in enumerate(block.items, start=block.start):
             marker = f"{number}." if block.ordered else "-"
-            texts = [spans_text(b.spans) for b in item if isinstance(b, (Paragraph, Heading))]
+            texts = [inlines(b.content) for b in item if isinstance(b, (Paragraph, Heading))]
             lines.append(f"{marker} {' '.join(texts)}")
         return lines + [""]
+    if isinstance(block, BlockQuote):
+        return [f"> {line}" for b in block.blocks for line in block_lines(b, tables)]
+    if isinstance(block, CodeBlock):
+        return ["```", block.text, "```", ""]
     if isinstance(block, GridTable):
-        header = [spans_text(c) for c in block.header]
-        return pipe_table(header, [[spans_text(c) for c in row] for row in block.rows])
+        return pipe_table([inlines(c) for c in block.header], [[inlines(c) for c in row] for row in block.rows])
+    if isinstance(block, OfficialTable):
+        return official_table_lines(tables[block.key])
     return []
 
 
@@ -78,21 +102,26 @@ def official_table_lines(data: TableData) -> list[str]:
     return lines
 
 
-def report_markdown(report: Report) -> str:
-    lines = [f"# {report.meta.issuer}", "", f"# {report.meta.title}", ""]
-    for block in report.meta.intro or ():
-        lines += block_lines(block)
-    for section in report.sections:
-        lines += [f"# {section.form.title}", ""]
-        if section.form.table is not None:
-            lines += official_table_lines(report.tables[section.form.table.key])
+def report_markdown(document: Document, tables: dict[str, TableData]) -> str:
+    lines = []
+    for title in document.title_lines:
+        lines += [f"# {title}", ""]
+    for block in document.intro:
+        lines += block_lines(block, tables)
+    for section in document.sections:
+        lines += [f"# {section.title}", ""]
         for block in section.blocks:
-            lines += block_lines(block)
+            lines += block_lines(block, tables)
     return "\n".join(lines)
 
 
+def sample_markdown() -> str:
+    report = load_project(SAMPLE, GB2021).report
+    return report_markdown(assemble(report).document, report.tables)
+
+
 def main() -> None:
-    text = report_markdown(load_project(SAMPLE).report)
+    text = sample_markdown()
     if len(sys.argv) > 1:
         Path(sys.argv[1]).write_text(text, encoding="utf-8")
     else:

@@ -10,6 +10,7 @@ import yaml
 
 from conftest import replace_in, run_cli
 from test_batch import make_projects
+from zbreport.format import GB2021
 from zbreport.read.project import load_project
 
 
@@ -35,7 +36,7 @@ def test_summary_adds_every_cell(agencies, tmp_path):
     result = run_cli("summary", agencies, "-o", out, "--issuer", "某某区人民政府")
     assert result.code == 0, result.output
     assert "已生成汇总项目" in result.stdout and "3 个单位，2024年度" in result.stdout
-    loaded = load_project(out)
+    loaded = load_project(out, GB2021)
     tables = loaded.report.tables
     assert loaded.report.meta.issuer == "某某区人民政府" and loaded.report.meta.year == 2024
     assert tables["三"].value("new_received", "natural_person") == 3 * 243

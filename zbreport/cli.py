@@ -701,7 +701,6 @@ def summarize(
 
     from .aggregate import Member, add_up, mixed_years, repeated
     from .batch import find_projects
-    from .format import TABLES
     from .write.batch import print_outcomes
     from .write.project import write_project
     from .write.summary import summary_project
@@ -734,13 +733,13 @@ def summarize(
             f"{len(wrong)} 个项目的数据有错误，错误的数字相加仍是错的：{names}。请先改正；如需强行汇总，请加 --force",
             EXIT_FINDINGS,
         )
-    forms = list(TABLES.values())
+    forms = list(FORMAT.tables.values())
     detail = BytesIO()
     members_workbook(members, forms).save(detail)
     year = members[0].year
     name = issuer.strip() if issuer and issuer.strip() else "（请填写机关全称）"
-    write_project(output, summary_project(output, name, year, members, add_up(members, forms), detail.getvalue()))
-    loaded, findings = _load(output)  # the rules, checked on the sum
+    write_project(output, summary_project(output, FORMAT, name, year, members, add_up(members, forms), detail.getvalue()))
+    _, findings = _examine(output)  # the rules, checked on the sum; the draft's placeholders filled
     if findings:
         out.print()
         out.print("汇总结果的检查：")
@@ -759,9 +758,10 @@ def _summary_job(project: Path) -> Outcome:
     from .aggregate import figures_of
 
     try:
-        loaded, findings = _load(project, narrative=False)
+        loaded = load_project(project, FORMAT, narrative=False)
     except InputError as exc:
         return _unreadable(project, exc)
+    _, findings = _assembled(loaded, None)
     meta = loaded.report.meta
     code = EXIT_FINDINGS if has_errors(findings) else EXIT_OK
     return Outcome(project, code, meta.issuer, meta.year, findings, figures=figures_of(loaded.report))

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from ..aggregate import Member
-from ..format import SECTIONS, CellKey
+from ..format import CellKey, Format
 from ..model import Number
 from ..read.project import REPORT_FILE, SECTIONS_DIR, TABLES_DIR
 from ..words import ISSUER, MEMBER_PROJECT, MEMBERS
@@ -35,7 +35,7 @@ _DRAFTS = {
 
 
 def summary_project(
-    target: Path, issuer: str, year: int, members: list[Member], sums: dict[str, dict[CellKey, Number | str]], detail: bytes
+    target: Path, fmt: Format, issuer: str, year: int, members: list[Member], sums: dict[str, dict[CellKey, Number | str]], detail: bytes
 ) -> Files:
     here = target.resolve()
     listed = "\n".join(
@@ -50,7 +50,7 @@ def summary_project(
         + f"{MEMBERS}:\n{listed}\n",
         DETAIL_FILE: detail,
     }
-    for form in SECTIONS:
+    for form in fmt.sections:
         text = section_text(form.title, form.guidance)
         draft = _DRAFTS.get(form.number)
         if draft:
