@@ -188,7 +188,7 @@ def test_readme_documents_every_command_and_option():
     for needle in (
         "zbreport build", "zbreport check", "zbreport preview", "zbreport init", "zbreport template export",
         "zbreport template check", "zbreport import", "--output", "--template", "--force", "--format", "--strict", "--table",
-        "--issuer", "--year", "--from", "--project",
+        "--issuer", "--year", "--from", "--project", "--jobs", "zbreport summary", "zbreport tables export",
     ):
         assert needle in readme, needle
 
