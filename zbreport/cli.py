@@ -110,7 +110,7 @@ ProjectArg = Annotated[
 ]
 ProjectsArg = Annotated[
     list[Path],
-    typer.Argument(help="报告项目文件夹；可写多个，也可写一个装有多个项目的文件夹", show_default=False),
+    typer.Argument(help="项目文件夹，可写多个；或装有多个项目的文件夹", show_default=False, metavar="PROJECT..."),
 ]
 JobsOption = Annotated[
     Optional[int], typer.Option("--jobs", "-j", help="有多个项目时同时处理几个（默认为 CPU 核数）", show_default=False)
@@ -693,9 +693,9 @@ def summarize(
     force: Annotated[bool, typer.Option("--force", help="即使有项目的数据有错误也汇总")] = False,
     jobs: JobsOption = None,
 ) -> None:
-    """把多个项目的三张统计表逐项相加，生成汇总项目（全区、全市的年度报告）。
+    """把多个项目的统计表逐项相加，生成汇总项目。
 
-    年度不一致、同一项目列入两次或有项目无法读取时不汇总；有项目的数据有错误时也不汇总（除非使用 --force）。
+    用于全区、全市的年度报告。年度不一致、同一项目列入两次或有项目无法读取时不汇总；有项目的数据有错误时也不汇总（除非使用 --force）。
     """
     from io import BytesIO
 
@@ -779,9 +779,9 @@ def tables_export(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的文件")] = False,
 ) -> None:
-    """把三张统计表导出为 Excel 工作簿（表二、表三、表四各一张工作表）。
+    """把三张统计表导出为 Excel 工作簿。
 
-    表头按官方格式合并，总计为公式。填好后放入项目的 tables/ 文件夹（并删去对应的 .yaml），即可代替 YAML。
+    表二、表三、表四各一张工作表；表头按官方格式合并，总计为公式。填好后放入项目的 tables/ 文件夹（并删去对应的 .yaml），即可代替 YAML。
     """
     from .write.workbook import tables_workbook
 
