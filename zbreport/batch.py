@@ -107,7 +107,7 @@ def run_projects(
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     results: dict[int, Outcome] = {}
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_leave_interrupts_to_parent)
     try:
         futures = {executor.submit(guarded, job, p, args): i for i, (p, args) in enumerate(zip(projects, arguments))}
         with started(len(projects)) as advance:
@@ -125,6 +125,14 @@ def _context():
     import multiprocessing
 
     return multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+
+
+def _leave_interrupts_to_parent() -> None:
+    """Ctrl-C stops the run in this process, which lets the projects at work finish their file
+    and then ends the workers; a worker interrupted itself would print a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def guarded(job: Callable[..., Outcome], project: Path, arguments: tuple) -> Outcome:
