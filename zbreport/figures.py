@@ -328,6 +328,7 @@ def _label_forms(label: str) -> tuple[str, str, str]:
     return full, full[match.end() :], match.group(0).rstrip("、.")
 
 
+@functools.lru_cache(maxsize=4096)
 def _segment_matches(segment: str, label: str, loose: bool) -> bool:
     full, bare, numbering = _label_forms(label)
     if segment in (full, bare) or (numbering and segment.rstrip("、.") == numbering):
@@ -341,6 +342,8 @@ def _segment_matches(segment: str, label: str, loose: bool) -> bool:
 def _cell_matches(cell: CellForm, segments: tuple[str, ...], loose: bool) -> bool:
     """Segments name labels of the cell's path in order, and name both its row and its column."""
     path = cell.yaml_path
+    if not segments or not _segment_matches(segments[-1], path[-1], loose):
+        return False  # the column is always named, and last: most cells fail here, cheaply
     needed = {len(path) - 1} | ({len(path) - 2} if cell.row_label else set())
     return any(
         needed <= set(chosen)

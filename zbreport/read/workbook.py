@@ -11,7 +11,6 @@ openpyxl is imported only here and in write/workbook.py, when a workbook is at h
 
 from __future__ import annotations
 
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -106,6 +105,8 @@ def open_workbook(path: Path) -> _Book:
 
 
 def _load(path: Path, data_only: bool):
+    import zipfile
+
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
