@@ -1,6 +1,8 @@
-"""The zbreport command line: arguments in, messages and exit codes out."""
+"""The zbreport command line: arguments in, messages and exit codes out.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: typer reads the commands' annotations on every
+start, and strings would be evaluated anew each time (10 ms of a 100 ms `check`).
+"""
 
 import functools
 import os
@@ -117,7 +119,7 @@ JobsOption = Annotated[
 ]
 
 
-def _assembled(loaded: LoadedProject, template: Template | None) -> tuple[Document, list[Finding]]:
+def _assembled(loaded: LoadedProject, template: "Template | None") -> tuple[Document, list[Finding]]:
     """The document every writer reads, and every finding: the reader's, the rules', assembly's."""
     assembled = assemble(loaded.report, template.placeholder_texts() if template is not None else None)
     findings = check_report(loaded.report, loaded.findings) + assembled.findings
@@ -134,7 +136,7 @@ class _Prepared:
 
     loaded: LoadedProject
     template_path: Path | None  # the Word template read, when it is not zbreport's own
-    template: Template
+    template: "Template"
     document: Document
     findings: list[Finding]
     notes: list[Finding]
