@@ -7,7 +7,9 @@ zbreport builds, checks and previews the sample project. Each command runs cold,
 process, with bytecode cached, `--repeat` times, the commands taking turns so a busy machine
 slows them alike; the median counts. Then `zbreport build` and `zbreport check` run once over
 `--batch` copies of the sample (one process, a worker per core), and the time per report is
-compared with one pandoc run. Peak memory is each process's maximum resident set size.
+compared with one pandoc run. Peak memory is each process's maximum resident set size (in the
+batch, the main process's; each worker holds about as much). CPU time (user + system) is given
+beside the wall-clock time: on a machine other work shares, it varies less.
 
 Prints a Markdown table for benchmarks/README.md. Not a test: timings depend on the machine.
 """
@@ -34,14 +36,14 @@ def zbreport_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "zbreport"]
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """Seconds, peak resident memory in MB and exit code of one run in a new process."""
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, int, int]:
+    """Wall-clock seconds, CPU seconds, peak resident memory in MB and exit code of one run in a new process."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss // 1024, process.returncode
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, process.returncode
 
 
 def machine() -> str:
@@ -84,33 +86,37 @@ def main() -> None:
             "zbreport preview": [*zbreport, "preview", str(project)],
         }
         for command in commands.values():  # compile bytecode, fill the disk cache
-            seconds, _, code = run(command, env)
+            *_, code = run(command, env)
             if code != 0:
                 sys.exit(f"{' '.join(command)} failed with exit code {code}")
         times: dict[str, list[float]] = {name: [] for name in commands}
+        cpu: dict[str, list[float]] = {name: [] for name in commands}
         memory: dict[str, int] = {name: 0 for name in commands}
         for _ in range(args.repeat):
             for name, command in commands.items():
-                seconds, megabytes, _ = run(command, env)
+                seconds, cpu_seconds, megabytes, _ = run(command, env)
                 times[name].append(seconds)
+                cpu[name].append(cpu_seconds)
                 memory[name] = max(memory[name], megabytes)
 
         pandoc = statistics.median(times["pandoc sample.md -o out.docx"])
+        pandoc_cpu = statistics.median(cpu["pandoc sample.md -o out.docx"])
         rows = [
-            (name, statistics.median(t), statistics.median(t) / pandoc, memory[name]) for name, t in times.items()
+            (name, statistics.median(t), statistics.median(t) / pandoc, statistics.median(cpu[name]) / pandoc_cpu, memory[name])
+            for name, t in times.items()
         ]
         if args.batch:
-            rows += batch_rows(args.batch, work, zbreport, env, pandoc)
+            rows += batch_rows(args.batch, work, zbreport, env, pandoc, pandoc_cpu)
 
     print(f"Machine: {machine()}\n")
     print(f"Cold runs: median of {args.repeat}; batch: one run over {args.batch} projects.\n")
-    print("| command | time | × pandoc | peak memory |")
-    print("|---|---|---|---|")
-    for name, seconds, ratio, megabytes in rows:
-        print(f"| {name} | {seconds * 1000:.0f} ms | {ratio:.2f} | {megabytes} MB |")
+    print("| command | time | × pandoc | CPU time × pandoc | peak memory |")
+    print("|---|---|---|---|---|")
+    for name, seconds, ratio, cpu_ratio, megabytes in rows:
+        print(f"| {name} | {seconds * 1000:.0f} ms | {ratio:.2f} | {cpu_ratio:.2f} | {megabytes} MB |")
 
 
-def batch_rows(count: int, work: Path, zbreport: list[str], env: dict[str, str], pandoc: float) -> list:
+def batch_rows(count: int, work: Path, zbreport: list[str], env: dict[str, str], pandoc: float, pandoc_cpu: float) -> list:
     """`build` and `check` over `count` copies of the sample in one run: time per report against pandoc."""
     folder = work / "各单位"
     folder.mkdir()
@@ -122,11 +128,14 @@ def batch_rows(count: int, work: Path, zbreport: list[str], env: dict[str, str],
         report.write_text(text.replace("淄博市人民政府办公室", f"淄博市第{number + 1}单位", 1), encoding="utf-8")
     rows = []
     for verb in ("build", "check"):
-        seconds, megabytes, code = run([*zbreport, verb, str(folder)], env)
+        seconds, cpu_seconds, megabytes, code = run([*zbreport, verb, str(folder)], env)
         if code != 0:
             sys.exit(f"zbreport {verb} over {count} projects failed with exit code {code}")
         per_report = seconds / count
-        rows.append((f"zbreport {verb}, {count} projects: per report", per_report, per_report / pandoc, megabytes))
+        # CPU time counts the workers too once they are waited for; per report, against one pandoc run.
+        rows.append(
+            (f"zbreport {verb}, {count} projects: per report", per_report, per_report / pandoc, cpu_seconds / count / pandoc_cpu, megabytes)
+        )
     return rows
 
 
