@@ -157,3 +157,14 @@ def test_many_projects_in_a_real_process(office):
     assert result.code == 1
     assert result.stderr == ""
     assert "共 2 个项目：1 个没有错误，1 个有错误。" in result.stdout
+
+
+def test_build_many_in_several_formats(office, tmp_path):
+    out = tmp_path / "发布"
+    out.mkdir()
+    result = run_cli("build", office / "单位1", office / "单位3", "--format", "html", "--format", "docx", "-o", out)
+    assert result.code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        f"第{n}单位2024年政府信息公开工作年度报告.{suffix}" for n in (1, 3) for suffix in ("docx", "html")
+    ]
+    assert "第1单位2024年政府信息公开工作年度报告.html" in result.stdout.replace("\n", "").replace(" ", "")
