@@ -138,3 +138,10 @@ def test_a_decimal_fee_round_trips(project, tmp_path):
     (project / "tables" / "table2.yaml").unlink()
     preview = run_cli("preview", project, "--table", "二").stdout
     assert "0.35" in preview
+
+
+def test_an_old_excel_file_is_named_not_ignored_in_silence(project):
+    (project / "tables" / "表格.xls").write_bytes(b"\xd0\xcf\x11\xe0 old excel")
+    result = run_cli("check", project)
+    assert result.code == 0
+    assert "表格.xls 是旧版表格格式" in result.stdout and ".xlsx" in result.stdout

@@ -38,11 +38,17 @@ def address(row: int, col: int) -> str:
     return f"{letters}{row + 1 + TITLE_ROWS}"
 
 
-def workbooks_in(folder: Path) -> list[Path]:
-    """The .xlsx files of a folder, without the lock files Excel and WPS leave beside an open one."""
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+OLD_SUFFIXES = (".xls", ".et")  # Excel 97–2003 and WPS's own format: saved as .xlsx first
+
+
+def workbooks_in(folder: Path, suffixes: tuple[str, ...] = WORKBOOK_SUFFIXES) -> list[Path]:
+    """The workbooks of a folder, without the lock files Excel and WPS leave beside an open one."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith(("~$", ".")))
+    return sorted(
+        p for p in folder.iterdir() if p.suffix.lower() in suffixes and not p.name.startswith(("~$", ".")) and p.is_file()
+    )
 
 
 def load_tables(folder: Path, fmt: Format, findings: list[Finding]) -> dict[str, TableData]:
@@ -52,6 +58,10 @@ def load_tables(folder: Path, fmt: Format, findings: list[Finding]) -> dict[str,
     clerk keeps up to date cannot be guessed. The first of them is read.
     """
     forms = list(fmt.tables.values())
+    for old in workbooks_in(folder, OLD_SUFFIXES):
+        findings.append(
+            Finding(Severity.WARNING, "workbook", f"{old.name} 是旧版表格格式，未读取；如要用它代替 YAML，请在 Excel 或 WPS 中另存为 .xlsx", Location(old))
+        )
     books = [(path, open_workbook(path)) for path in workbooks_in(folder)]
     tables: dict[str, TableData] = {}
     for form in forms:
@@ -123,6 +133,12 @@ def read_sheet(form: TableForm, path: Path, book: _Book, findings: list[Finding]
     name = sheet_name(form)
     sheet = book.formulas[name]
     data = TableData(form, path)
+    if not hasattr(sheet, "cell"):  # a chart sheet holds no cells
+        findings.append(
+            Finding(Severity.ERROR, "structure", f"“{name}”是图表，不是工作表", Location(path, cell=name), table=form.key)
+        )
+        data.values = compute_totals(form, data.entries)
+        return data
     wrong_labels = 0
     for spot in form.layout.cells:
         where = address(spot.row, spot.col)
