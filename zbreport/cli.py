@@ -488,6 +488,7 @@ def _check_many(paths: list[Path], format: OutputFormat, strict: bool, jobs: int
     import json
 
     from .batch import find_projects
+    from .read import markdown  # noqa: F401 - imported once here, before the workers start
     from .write.batch import print_outcomes
 
     projects = find_projects(paths)
@@ -507,7 +508,8 @@ def _build_many(
     from .fonts import installed_fonts
     from .read.template import load_template
     from .write.batch import print_outcomes
-    from .write.docx import render_docx  # noqa: F401 - imported once here, before the workers start
+    from .read import markdown  # noqa: F401 - imported once here, before the workers start
+    from .write.docx import render_docx  # noqa: F401
 
     if folder is not None and not folder.is_dir():
         _fail(f"有多个项目时，--output 应为一个已有的文件夹：{folder}", EXIT_OUTPUT)
