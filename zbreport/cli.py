@@ -143,8 +143,11 @@ class _Prepared:
 
 
 def _prepare(project: Path, kinds: list[OutputKind], template: Path | None) -> _Prepared:
+    from .fonts import read_fonts_ahead
     from .read.template import font_findings, load_template
 
+    if {OutputKind.docx, OutputKind.pdf} & set(kinds):
+        read_fonts_ahead()  # while the project is read
     loaded = load_project(project, FORMAT)
     template_path = template or _project_template(loaded)
     chosen = load_template(template_path)

@@ -13,6 +13,18 @@ import subprocess
 import sys
 
 
+_reading: subprocess.Popen | None = None  # fc-list started by `read_fonts_ahead`, not yet read
+
+
+def read_fonts_ahead() -> None:
+    """Start listing the fonts now, so that the build's other work hides the wait (10–20 ms)."""
+    global _reading
+    cached = getattr(installed_fonts, "cache_info", None)
+    if _reading is not None or sys.platform == "win32" or (cached is not None and cached().currsize):
+        return
+    _reading = _start_fc_list()
+
+
 @functools.lru_cache(maxsize=1)
 def installed_fonts() -> frozenset[str] | None:
     """Family names of the installed fonts (localized names included), or None when unknown."""
@@ -52,17 +64,33 @@ def _fold(name: str) -> str:
 
 
 def _fontconfig_fonts() -> frozenset[str] | None:
+    global _reading
+    process, _reading = _reading, None
+    process = process or _start_fc_list()
+    if process is None:
+        return None
+    try:
+        stdout, _ = process.communicate(timeout=30)
+    except subprocess.SubprocessError:
+        process.kill()
+        process.wait()
+        return None
+    if process.returncode != 0:
+        return None
+    # One line a font file; a family with localized names lists them separated by commas.
+    return frozenset(name.strip() for line in stdout.splitlines() for name in line.split(",") if name.strip())
+
+
+def _start_fc_list() -> subprocess.Popen | None:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return None
     try:
-        done = subprocess.run([fc_list, "--format", "%{family}\n"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
+        return subprocess.Popen(
+            [fc_list, "--format", "%{family}\n"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+    except OSError:
         return None
-    if done.returncode != 0:
-        return None
-    # One line a font file; a family with localized names lists them separated by commas.
-    return frozenset(name.strip() for line in done.stdout.splitlines() for name in line.split(",") if name.strip())
 
 
 def _windows_fonts() -> frozenset[str] | None:
