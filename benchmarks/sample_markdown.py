@@ -16,40 +16,11 @@ from pathlib import Path
 from zbreport.assemble import assemble
 from zbreport.document import Document, OfficialTable
 from zbreport.format import GB2021
-from zbreport.model import (
-    BlockQuote,
-    CodeBlock,
-    Container,
-    Emph,
-    GridTable,
-    Heading,
-    Inline,
-    LineBreak,
-    ListBlock,
-    Paragraph,
-    Strong,
-    TableData,
-    inline_text,
-)
+from zbreport.model import TableData
 from zbreport.read.project import load_project
+from zbreport.write.markdown import markdown_of
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "zibo-2024"
-
-
-def inlines(nodes: tuple[Inline, ...]) -> str:
-    out = []
-    for node in nodes:
-        if isinstance(node, LineBreak):
-            out.append("  \n")
-        elif isinstance(node, Strong):
-            out.append(f"**{inlines(node.children)}**")
-        elif isinstance(node, Emph):
-            out.append(f"*{inlines(node.children)}*")
-        elif isinstance(node, Container):
-            out.append(inlines(node.children))
-        else:
-            out.append(inline_text((node,)))
-    return "".join(out)
 
 
 def pipe_table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -57,30 +28,6 @@ def pipe_table(header: list[str], rows: list[list[str]]) -> list[str]:
         return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
     return [line(header), "|" + "---|" * len(header), *(line(r) for r in rows), ""]
-
-
-def block_lines(block, tables: dict[str, TableData]) -> list[str]:
-    if isinstance(block, Heading):
-        return ["#" * block.level + " " + inlines(block.content), ""]
-    if isinstance(block, Paragraph):
-        lead = f"**{inlines(block.lead.content)}**" if block.lead else ""
-        return [lead + inlines(block.content), ""]
-    if isinstance(block, ListBlock):
-        lines = []
-        for number, item in enumerate(block.items, start=block.start):
-            marker = f"{number}." if block.ordered else "-"
-            texts = [inlines(b.content) for b in item if isinstance(b, (Paragraph, Heading))]
-            lines.append(f"{marker} {' '.join(texts)}")
-        return lines + [""]
-    if isinstance(block, BlockQuote):
-        return [f"> {line}" for b in block.blocks for line in block_lines(b, tables)]
-    if isinstance(block, CodeBlock):
-        return ["```", block.text, "```", ""]
-    if isinstance(block, GridTable):
-        return pipe_table([inlines(c) for c in block.header], [[inlines(c) for c in row] for row in block.rows])
-    if isinstance(block, OfficialTable):
-        return official_table_lines(tables[block.key])
-    return []
 
 
 def official_table_lines(data: TableData) -> list[str]:
@@ -103,15 +50,18 @@ def official_table_lines(data: TableData) -> list[str]:
 
 
 def report_markdown(document: Document, tables: dict[str, TableData]) -> str:
+    """The narrative through zbreport's own Markdown writer; the official tables as pipe tables."""
     lines = []
     for title in document.title_lines:
         lines += [f"# {title}", ""]
-    for block in document.intro:
-        lines += block_lines(block, tables)
+    lines.append(markdown_of(document.intro))
     for section in document.sections:
         lines += [f"# {section.title}", ""]
         for block in section.blocks:
-            lines += block_lines(block, tables)
+            if isinstance(block, OfficialTable):
+                lines += official_table_lines(tables[block.key])
+            else:
+                lines.append(markdown_of([block]))
     return "\n".join(lines)
 
 
