@@ -70,9 +70,9 @@ def test_summary_workbook_lists_each_agency_and_the_total(agencies, tmp_path):
         ("一、本年新收政府信息公开申请数量", "合计", 729, 6, 0, 0, 0, 0, 735),
     ]
     two = {(r[0], r[1]): r[2:] for r in book["表二"].iter_rows(min_row=2, values_only=True)}
-    assert two[("第二十条第（一）项 规章", "第3单位")][:3] == ("/", "/", "/")
-    assert two[("第二十条第（一）项 规章", "合计")][:3] == (4, 8, 64)
-    assert two[("第二十条第（八）项 行政事业性收费", "合计")][4] == 1.75
+    assert two[("第二十条第（一）项·规章", "第3单位")][:3] == ("/", "/", "/")
+    assert two[("第二十条第（一）项·规章", "合计")][:3] == (4, 8, 64)
+    assert two[("第二十条第（八）项·行政事业性收费", "合计")][4] == 1.75
     members = list(book["成员单位"].iter_rows(min_row=2, values_only=True))
     assert [m[1] for m in members] == ["第1单位", "第2单位", "第3单位"]
 
