@@ -196,13 +196,14 @@ class _Writer:
         self.width_mm = ooxml.text_width_mm(document) or DESIGN_WIDTH_MM
         self.height_mm = ooxml.text_height_mm(document)
         self.scale = self.width_mm / DESIGN_WIDTH_MM
-        # Styles by the name Word shows. python-docx's own lookup expects Word's spelling of
+        # Style ids by the name Word shows. python-docx's own lookup expects Word's spelling of
         # built-in names ("heading 1") and misses LibreOffice's ("Heading 1").
-        self.styles = {style.name: style for style in document.styles}
+        self.styles = ooxml.style_ids(document)
         self.run_in = run_in
 
     def paragraph(self, style: str, text: str = "") -> DocxParagraph:
-        paragraph = self.story.add_paragraph(style=self.styles[style])
+        paragraph = self.story.add_paragraph()
+        ooxml.apply_paragraph_style(paragraph, self.styles[style])
         if text:
             self.run(paragraph, text, None, frozenset())
         return paragraph
@@ -217,7 +218,7 @@ class _Writer:
         for extra in paragraphs[1:]:
             extra._element.getparent().remove(extra._element)
         paragraph = paragraphs[0]
-        paragraph.style = self.styles[style]
+        ooxml.apply_paragraph_style(paragraph, self.styles[style])
         return paragraph
 
     # ------------------------------------------------------------ front matter and sections
@@ -338,7 +339,9 @@ class _Writer:
             self.footnote(paragraph, node, link)
 
     def new_run(self, paragraph: DocxParagraph, link, text: str = "", style: str | None = None) -> Run:
-        run = paragraph.add_run(text, style=self.styles[style] if style else None)
+        run = paragraph.add_run(text)
+        if style:
+            ooxml.apply_run_style(run, self.styles[style])
         if link is not None:
             link.append(run._r)  # the run was the paragraph's last; it moves into the link there
         return run
@@ -393,7 +396,8 @@ class _Writer:
             for block in note.blocks:
                 self.block(block)
             first = story.paragraphs[0] if story.paragraphs else self.paragraph(FOOTNOTE_TEXT)
-        mark = first.add_run(style=self.styles[FOOTNOTE_REFERENCE])
+        mark = first.add_run()
+        ooxml.apply_run_style(mark, self.styles[FOOTNOTE_REFERENCE])
         ooxml.add_footnote_mark(mark._r)
         space = first.add_run(" ")
         ooxml.move_to_start(first._p, mark._r, space._r)
@@ -410,7 +414,7 @@ class _Writer:
 
     def add_table(self, rows: int, cols: int):
         table = self.story.add_table(rows, cols, Mm(self.width_mm))
-        table.style = self.styles[TABLE]
+        ooxml.apply_table_style(table, self.styles[TABLE])
         return table
 
     def grid_table(self, block: GridTable) -> None:
@@ -433,15 +437,13 @@ class _Writer:
         layout = data.layout
         table = self.add_table(layout.n_rows, layout.n_cols)
         # The grid is regular until merged; python-docx's table.cell() rescans the table each call.
-        grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+        grid = [list(tr.tc_lst) for tr in table._tbl.tr_lst]
         for spot in layout.cells:
-            cell = grid[spot.row][spot.col]
-            if spot.rowspan > 1 or spot.colspan > 1:
-                cell = cell.merge(grid[spot.row + spot.rowspan - 1][spot.col + spot.colspan - 1])
-            if spot.role == "value" and spot.cell is not None:
-                self.run(self.only_paragraph(cell, TABLE_TEXT), data.text(spot.cell), None, frozenset())
-            else:
-                self.run(self.only_paragraph(cell, _ROLE_STYLES[spot.role]), spot.text, None, frozenset())
+            tc = ooxml.merge_cells(grid, spot.row, spot.col, spot.rowspan, spot.colspan)
+            value = spot.role == "value" and spot.cell is not None
+            text = data.text(spot.cell) if value else spot.text  # type: ignore[arg-type]
+            style = TABLE_TEXT if value else _ROLE_STYLES[spot.role]
+            ooxml.set_cell_text(tc, self.styles[style], text, wants_east_asian_font(text))
         for index, row in enumerate(table.rows):
             if index < layout.header_rows:
                 ooxml.repeat_as_header_row(row)

@@ -83,6 +83,82 @@ def get_or_insert(parent, tag: str, order: tuple[str, ...]):
     return found if found is not None else insert_in_order(parent, OxmlElement(tag), order)
 
 
+def style_ids(document: Document) -> dict[str, str | None]:
+    """The id Word stores for each style, by the name Word shows; None for the default style of its
+    kind, which Word applies by naming none (python-docx's rule).
+
+    Read once per document: python-docx's own assignment (`paragraph.style = …`) looks the
+    default up again, over every style, for each paragraph, run and table.
+    """
+    defaults = set()
+    for kind in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE):
+        default = document.styles.default(kind)
+        if default is not None:
+            defaults.add(default.element)
+    return {style.name: None if style.element in defaults else style.style_id for style in document.styles}
+
+
+def apply_paragraph_style(paragraph, style_id: str | None) -> None:
+    paragraph._p.style = style_id
+
+
+def apply_run_style(run, style_id: str | None) -> None:
+    run._r.style = style_id
+
+
+def apply_table_style(table: Table, style_id: str | None) -> None:
+    table._tbl.tblStyle_val = style_id
+
+
+def merge_cells(grid: list[list], row: int, col: int, rowspan: int, colspan: int):
+    """Make a rectangle of a regular grid of w:tc one merged cell, the way Word stores it, and return
+    its top-left w:tc: on each row, one w:tc with a gridSpan; down the rows, a vMerge that the first
+    row restarts and the others continue.
+
+    `grid[r][c]` is the w:tc python-docx created at row r, column c, before any merge. Used instead
+    of python-docx's `Cell.merge`, which measures the whole table again for every merge.
+    """
+    for r in range(row, row + rowspan):
+        first = grid[r][col]
+        for swallowed in grid[r][col + 1 : col + colspan]:
+            first.getparent().remove(swallowed)
+        if colspan > 1:
+            first.grid_span = colspan
+        if rowspan > 1:
+            first.vMerge = "restart" if r == row else "continue"
+    return grid[row][col]
+
+
+def set_cell_text(tc, style_id: str | None, text: str, east_asian: bool) -> None:
+    """The cell's content: one paragraph of the style, holding the text in one run (with the
+    East-Asian hint `prefer_east_asian_font` gives, when asked).
+
+    Built element by element in schema order, rather than through python-docx's `add_run` and
+    `paragraph.style`, which search the successors of every child they insert: for the ~300 cells
+    of the official tables, that search was most of the build. The XML is the same.
+    """
+    for paragraph in tc.findall(qn("w:p")):  # a fresh cell's empty paragraph
+        tc.remove(paragraph)
+    paragraph = OxmlElement("w:p")
+    properties = OxmlElement("w:pPr")
+    if style_id is not None:
+        properties.append(OxmlElement("w:pStyle", {qn("w:val"): style_id}))
+    paragraph.append(properties)
+    run = OxmlElement("w:r")
+    paragraph.append(run)
+    if "\t" in text or "\n" in text:
+        run.text = text  # python-docx's run text: tabs and line breaks become w:tab and w:br
+    elif text:
+        t = OxmlElement("w:t")
+        t.text = text
+        if text != text.strip():
+            t.set(XML_SPACE, "preserve")
+        run.append(t)
+    if east_asian:
+        prefer_east_asian_font(run)
+    tc.append(paragraph)
+
+
 def twips(mm: float) -> int:
     return round(mm * MM_TO_TWIPS)
 
