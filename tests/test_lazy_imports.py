@@ -13,7 +13,7 @@ import pytest
 
 from conftest import SAMPLE
 
-HEAVY = ("docx", "markdown_it", "openpyxl")
+HEAVY = ("docx", "markdown_it", "openpyxl", "zbreport.read.published.interpret")
 PROBE = (
     "import sys\n"
     "from zbreport.cli import main\n"
