@@ -266,8 +266,16 @@ def _draw(boxes: list[_Box], n_rows: int, widths: list[int]) -> list[Text]:
     lines = []
     for y, row in enumerate(canvas):
         line = Text(no_wrap=True, overflow="crop")
-        for x, char in enumerate(row):
-            if char:
-                line.append(char, style=styles[y][x] or None)
+        run, run_style = "", ""
+        for x, char in enumerate(row):  # appended a run of one style at a time: a table has ~8000 characters
+            if not char:
+                continue
+            if styles[y][x] != run_style and run:
+                line.append(run, style=run_style or None)
+                run = ""
+            run += char
+            run_style = styles[y][x]
+        if run:
+            line.append(run, style=run_style or None)
         lines.append(line)
     return lines
