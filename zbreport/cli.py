@@ -19,7 +19,7 @@ from rich.text import Text
 from .batch import Outcome
 from .check.rules import check_report, has_errors
 from .diagnostics import Finding, InputError, Location, OutputError, Severity
-from .output import write_atomically
+from .output import replace_files, write_atomically
 from .write.outputs import OutputKind, check_folders, output_paths, render_files, write_files
 from .assemble import assemble, fill_template
 from .document import Document
@@ -31,6 +31,8 @@ from .words import TEMPLATE
 from .write.findings import print_findings, relative, sort_key, summary
 
 if TYPE_CHECKING:
+    from .compare import Comparison
+    from .pull import Plan
     from .read.template import Template
 
 app = typer.Typer(
@@ -163,6 +165,44 @@ def _report_base(folder: Path, loaded: LoadedProject) -> Path:
     return folder / loaded.report.meta.full_title
 
 
+def _default_output(project: Path, loaded: LoadedProject) -> Path:
+    """Where `build` writes the report by default: in the project, named by its title."""
+    base = _report_base(project, loaded)
+    return base.with_name(base.name + ".docx")
+
+
+def _fingerprinted(files: list[tuple[Path, bytes]], loaded: LoadedProject) -> list[tuple[Path, bytes]]:
+    """The .docx carries its fingerprint, so the next build knows whether someone edited it."""
+    from .fingerprint import source_hashes, stamp
+
+    sources = source_hashes(loaded.report)
+    return [(path, stamp(data, sources) if path.suffix.lower() == ".docx" else data) for path, data in files]
+
+
+def _edited_report_at(target: Path, project: Path, force: bool) -> str:
+    """Refuse to replace a report someone edited, or a file zbreport did not write (exit 3).
+
+    With --force it is replaced; the answer says what was there, for the warning.
+    """
+    from .fingerprint import examine
+
+    if not target.exists():
+        return ""
+    provenance = examine(target)
+    if provenance.state == "unchanged":
+        return ""
+    what = "生成后被修改过的报告" if provenance.state == "edited" else "不是 zbreport 生成的文件（或由旧版 zbreport 生成）"
+    if force:
+        return what
+    shown = relative(Location(target))
+    raise OutputError(
+        f"{shown} 是{what}；为免丢失其中的修改，没有覆盖它。\n"
+        f"  查看改动：zbreport diff {project} \"{shown}\"\n"
+        f"  写回项目：zbreport pull {project} \"{shown}\"\n"
+        "  不要这些改动：加 --force 覆盖它，或用 -o 写到别处"
+    )
+
+
 def _project_template(loaded: LoadedProject) -> Path | None:
     """The template report.yaml names under 模板, relative to the project."""
     meta = loaded.report.meta
@@ -195,7 +235,7 @@ OutputOption = Annotated[
 TemplateOption = Annotated[
     Optional[Path], typer.Option("--template", help="Word 模板（默认为 report.yaml 的“模板”或自带模板）")
 ]
-ForceOption = Annotated[bool, typer.Option("--force", help="即使检查发现错误也生成报告")]
+ForceOption = Annotated[bool, typer.Option("--force", help="即使检查发现错误也生成报告；覆盖生成后被修改过的报告")]
 
 
 PDF_FONTS = "PDF 在本机生成，缺少的字体在 PDF 中以本机的其他字体代替；如需原字体，请在装有这些字体的电脑上生成，或在 Word、WPS 中另存为 PDF"
@@ -212,8 +252,8 @@ def build(
 ) -> None:
     """检查数据并生成年度报告：.docx（默认）、网页 .html 或 .pdf。
 
-    发现错误时不生成（除非使用 --force）。生成多种格式时，-o 的扩展名按格式替换。
-    可一次生成多个项目（-o 为输出文件夹），最后列出汇总表。
+    发现错误时不生成，不覆盖生成后被修改过的 .docx（除非使用 --force）。生成多种格式时，
+    -o 的扩展名按格式替换。可一次生成多个项目（-o 为输出文件夹），最后列出汇总表。
     """
     kinds = formats or [OutputKind.docx]
     project = _one_project(projects, jobs)
@@ -241,7 +281,10 @@ def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, tem
     check_folders(paths)
     files, unshown = render_files(prepared.document, prepared.template, paths)
     print_findings(err, unshown)
-    write_files(files)
+    replaced = _edited_report_at(paths[OutputKind.docx], project, force) if OutputKind.docx in paths else ""
+    write_files(_fingerprinted(files, prepared.loaded))
+    if replaced:
+        err.print(Text.assemble(("警告", "yellow"), f" 已按 --force 覆盖{replaced}：{relative(Location(paths[OutputKind.docx]))}"), soft_wrap=True)
     for path, _ in files:
         out.print(f"已生成：{relative(Location(path))}", soft_wrap=True)
     return _Built(EXIT_OK, prepared.loaded, prepared.template_path)
@@ -459,7 +502,9 @@ def _build_job(
             raise OutputError(refused)
         paths = output_paths(kinds, None, _report_base(folder or project, prepared.loaded))
         files, unshown = render_files(prepared.document, prepared.template, paths)
-        write_files(files)
+        if OutputKind.docx in paths:
+            _edited_report_at(paths[OutputKind.docx], project, force)
+        write_files(_fingerprinted(files, prepared.loaded))
     except OutputError as exc:
         outcome.code = EXIT_OUTPUT
         outcome.findings.append(Finding(Severity.ERROR, "unwritable", str(exc)))
@@ -545,6 +590,165 @@ def _same_names(projects: list[Path]) -> dict[Path, str]:
         else:
             first[name] = project
     return refusals
+
+
+EditedArg = Annotated[
+    Optional[Path],
+    typer.Argument(help="编辑后的 .docx（默认为 build 写在项目文件夹中的报告）", show_default=False),
+]
+AcceptOption = Annotated[
+    bool, typer.Option("--accept-changes", help="接受 Word 中的修订（保留插入、去掉删除）；默认按修订前的文字")
+]
+
+
+@dataclass
+class _Compared:
+    loaded: LoadedProject
+    document: Document
+    comparison: "Comparison"
+    plan: "Plan"
+    edited: Path
+    stale: list[str]  # project files changed since the edited report was built
+    findings: list[Finding]
+
+
+def _compared(project: Path, edited: Path | None, template: Path | None, accept: bool) -> _Compared:
+    """The editors' changes: the edited .docx against the report the project builds now."""
+    import io
+
+    from .compare import compare
+    from .fingerprint import changed_sources, recorded_sources
+    from .pull import plan_pull
+    from .read.report_docx import read_docx, read_docx_bytes
+    from .read.template import load_template
+    from .write.docx import render_docx
+
+    loaded = load_project(project, FORMAT)
+    edited = edited or _default_output(project, loaded)
+    edited_body = read_docx(edited)
+    chosen = load_template(template or _project_template(loaded))
+    document, findings = _assembled(loaded, chosen)
+    built = io.BytesIO()
+    render_docx(document, chosen).save(built)
+    comparison = compare(loaded.report, document, read_docx_bytes(built.getvalue()), edited_body, accept)
+    plan = plan_pull(loaded.report, document, comparison, scope_of(loaded.report))
+    stale = changed_sources(project, recorded_sources(edited))
+    return _Compared(loaded, document, comparison, plan, edited, stale, findings)
+
+
+def _print_comparison(compared: _Compared) -> None:
+    from .write.changes import comparison_text, not_written_lines
+
+    if compared.stale:
+        err.print(
+            Text.assemble(
+                ("注意", "yellow"),
+                f" 这份报告生成之后，项目中的 {'、'.join(compared.stale)} 又改动过：下面的差异也包括这些改动，"
+                "写回时以编辑稿为准。",
+            ),
+            soft_wrap=True,
+        )
+    errors = sum(f.is_error for f in compared.findings)
+    if errors:
+        err.print(Text.assemble(("注意", "yellow"), f" 项目本身有 {errors} 个错误（运行 zbreport check 查看），比较的是它现在生成的报告。"))
+    if compared.comparison.unrelated:
+        err.print(Text.assemble(("注意", "yellow"), f" {_unrelated(compared)}"), soft_wrap=True)
+    out.print(Text(f"比较：{relative(Location(compared.edited))}（编辑稿）与项目现在生成的报告", style="bold"), soft_wrap=True)
+    out.print(comparison_text(compared.comparison, not_written_lines(compared.plan)), soft_wrap=True)
+
+
+def _unrelated(compared: _Compared) -> str:
+    share = round(compared.comparison.shared * 100)
+    return f"编辑稿中只找到本项目报告 {share}% 的段落：是不是选错了文件或项目？"
+
+
+@command(app)
+def diff(
+    project: ProjectArg,
+    edited: EditedArg = None,
+    format: Annotated[
+        OutputFormat, typer.Option("--format", help="输出格式：text（便于阅读）或 json（供程序处理）")
+    ] = OutputFormat.text,
+    accept_changes: AcceptOption = False,
+    template: TemplateOption = None,
+) -> None:
+    """列出编辑在 Word 中对报告的改动。
+
+    与项目现在生成的报告逐段、逐格比较；列出修订和批注。退出码：0，2 无法读取。
+    """
+    import json
+
+    from .write.changes import comparison_json, plan_json
+
+    compared = _compared(project, edited, template, accept_changes)
+    if format is OutputFormat.json:
+        payload = {
+            "project": str(project),
+            "edited": str(compared.edited),
+            **comparison_json(compared.comparison),
+            **plan_json(compared.plan),
+            "changed_since_build": compared.stale,
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_comparison(compared)
+
+
+@command(app)
+def pull(
+    project: ProjectArg,
+    edited: EditedArg = None,
+    accept_changes: AcceptOption = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接写入")] = False,
+    template: TemplateOption = None,
+) -> None:
+    """把编辑在 Word 中的改动写回项目（Markdown 正文和 YAML 表格）。
+
+    先列出改动和将要修改的文件，确认后才写入（或加 --yes）；写入后检查项目。
+    退出码：0 已写入（或无需写入），1 未确认或检查发现错误，2 无法读取，3 无法写入。
+    """
+    from .write.changes import plan_lines
+
+    compared = _compared(project, edited, template, accept_changes)
+    _print_comparison(compared)
+    plan = compared.plan
+    if compared.comparison.unrelated:
+        _fail(f"{_unrelated(compared)}没有写入任何文件。", EXIT_INPUT)
+    if not plan.files:
+        out.print("没有需要写回项目的改动。")
+        return
+    out.print(plan_lines(plan), soft_wrap=True)
+    if not yes:
+        if not _interactive():
+            _fail("写入前需要确认：请在终端中运行并回答，或加 --yes。没有写入任何文件。", EXIT_FINDINGS)
+        if not typer.confirm("写入这些文件吗？", default=False):
+            err.print("没有写入任何文件。")
+            raise typer.Exit(EXIT_FINDINGS)
+    replace_files({change.source.path: (change.source.data, change.data) for change in plan.files})
+    for change in plan.files:
+        out.print(f"已写入：{relative(Location(change.source.path))}", soft_wrap=True)
+    loaded = load_project(project, FORMAT)
+    chosen = None
+    template_path = template or _project_template(loaded)
+    if template_path is not None:
+        from .read.template import load_template
+
+        chosen = load_template(template_path)
+    _, findings = _assembled(loaded, chosen)
+    print_findings(out, findings)
+    out.print("检查项目：" + summary(findings))
+    out.print(f"下一步：zbreport build {project} 从项目重新生成报告。", soft_wrap=True)
+    if compared.edited.resolve() == _default_output(project, loaded).resolve():
+        out.print("编辑稿就在 build 的默认输出位置，build 不会覆盖它：请用 -o 写到别处，或在不再需要编辑稿时加 --force。", soft_wrap=True)
+    raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
+
+
+def _interactive() -> bool:
+    """Whether someone can answer a question: stdin is a terminal."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 TABLE_KEYS = ("二", "三", "四")

@@ -35,3 +35,29 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def replace_files(files: dict[Path, tuple[bytes, bytes]]) -> None:
+    """Write several files, each atomically, only once all are prepared: {path: (as read, new)}.
+
+    Every new content is written to a temporary file first; a file that changed on disk since
+    it was read (someone saved it meanwhile) stops everything before any is replaced.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, (before, after) in files.items():
+            handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
+            with os.fdopen(handle, "wb") as temp:
+                temp.write(after)
+            staged.append((target, Path(temp_name)))
+            os.chmod(temp_name, target.stat().st_mode & 0o777)
+        for target, (before, _) in files.items():
+            if target.read_bytes() != before:
+                raise OutputError(f"{target} 在确认期间被修改过；没有写入任何文件，请重新运行")
+        for target, temp in staged:
+            os.replace(temp, target)
+    except OSError as exc:
+        raise OutputError(f"无法写入 {exc.filename or ''}：{exc.strerror}") from None
+    finally:
+        for _, temp in staged:
+            temp.unlink(missing_ok=True)

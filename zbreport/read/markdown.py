@@ -82,6 +82,11 @@ def parse_markdown(
     return join_run_in_headings(reader.document())
 
 
+def parse_tokens(text: str) -> list[Token]:
+    """markdown-it's tokens for a text, read as the narrative is: for finding blocks' lines."""
+    return _PARSER.parse(text, {})
+
+
 def join_run_in_headings(blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
