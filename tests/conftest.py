@@ -35,7 +35,7 @@ class Run:
         return self.stdout + self.stderr
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None) -> Run:
     """Run a `zbreport` command in-process, on real files: its exit code, stdout and stderr.
 
     The app maps every error to its message and exit code itself, so this sees what a clerk
@@ -51,7 +51,7 @@ def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | No
         os.chdir(cwd)
     try:
         with validating_what_is_written(args):
-            result = CliRunner().invoke(app, [str(a) for a in args], env=environment)
+            result = CliRunner().invoke(app, [str(a) for a in args], env=environment, input=input)
     finally:
         os.chdir(previous)
     if result.exception is not None and not isinstance(result.exception, SystemExit):

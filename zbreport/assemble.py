@@ -17,6 +17,7 @@ from typing import Iterable
 from .diagnostics import Finding, Location, Severity
 from .document import Document, DocumentBlock, DocumentSection, OfficialTable, Properties
 from .figures import FigureError, Scope, fill, scope_of
+from .words import CONTACT_KEYS, ISSUER, YEAR
 from .model import (
     Block,
     BlockQuote,
@@ -73,20 +74,44 @@ _SECTION_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.�
 
 def generated_intro(report: Report) -> tuple[Block, ...]:
     """The opening paragraph every report carries: legal basis, the parts (the format's six, or
-    report.yaml's own 章节), the period, a contact."""
+    report.yaml's own 章节), the period, a contact.
+
+    The year, the issuer and the usual contact details are placeholders, as a clerk would write
+    them, so an editor's rewording of this paragraph can be written back with them still bound.
+    """
     meta, fmt = report.meta, report.format
     sections = [s.form for s in report.sections]
     parts = "、".join(_SECTION_NUMBERING.sub("", s.title) for s in sections)
-    year = meta.year
-    text = (
-        f"本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开"
-        f"工作年度报告格式》（{fmt.name}）编制，包括{parts}{_count(len(sections))}个部分。报告中的数据统计期限为"
-        f"{year}年1月1日至{year}年12月31日。"
-    )
+    # Filled here already (assembly fills them again, to the same values), so the paragraph reads
+    # as printed wherever it is used: the importer compares a published 导语 with it.
+    year = Placeholder(f"{{{{{YEAR}}}}}", value=str(meta.year))
+    nodes: list[Inline] = [
+        Text(
+            f"本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开"
+            f"工作年度报告格式》（{fmt.name}）编制，包括{parts}{_count(len(sections))}个部分。报告中的数据统计期限为"
+        ),
+        year,
+        Text("年1月1日至"),
+        year,
+        Text("年12月31日。"),
+    ]
     if meta.contact:
-        details = "；".join(f"{label}：{value}" for label, value in meta.contact)
-        text += f"对本报告如有疑问，请与{meta.issuer}联系（{details}）。"
-    return (Paragraph((Text(text),)),)
+        nodes += [Text("对本报告如有疑问，请与"), Placeholder(f"{{{{{ISSUER}}}}}", value=meta.issuer), Text("联系（")]
+        for i, (label, value) in enumerate(meta.contact):
+            nodes.append(Text(("；" if i else "") + f"{label}："))
+            nodes.append(Placeholder(f"{{{{{label}}}}}", value=value) if label in CONTACT_KEYS else Text(value))
+        nodes.append(Text("）。"))
+    return (Paragraph(_joined_text(nodes)),)
+
+
+def _joined_text(nodes: list[Inline]) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return tuple(out)
 
 
 def _count(n: int) -> str:
