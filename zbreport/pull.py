@@ -76,8 +76,6 @@ def plan_pull(report: Report, document: Document, comparison: Comparison, scope:
         planner.paragraph(change)
     for cell in comparison.cells:
         planner.cell(cell)
-    for note in comparison.notes:
-        planner.plan.not_written.append(NotWritten("", note))
     return planner.finish()
 
 

@@ -190,21 +190,21 @@ def comparison_text(comparison: Comparison, extra: list[Text] | None = None) -> 
 
 def summary(comparison: Comparison) -> str:
     if not comparison.changed and not comparison.revisions and not comparison.comments:
-        return "没有改动：编辑后的报告与项目现在生成的报告相同。"
+        return "没有改动：编辑稿与项目现在生成的报告相同。"
     parts = []
     if comparison.paragraphs:
-        parts.append(f"{len(comparison.paragraphs)} 处正文")
+        parts.append(f"正文 {len(comparison.paragraphs)} 处")
     if comparison.cells:
-        parts.append(f"{len(comparison.cells)} 个单元格")
+        parts.append(f"表格 {len(comparison.cells)} 格")
     if comparison.notes:
-        parts.append(f"{len(comparison.notes)} 处其他改动")
-    text = f"共 {'、'.join(parts)}有改动" if parts else "正文和表格没有改动"
+        parts.append(f"其他 {len(comparison.notes)} 处")
+    text = f"改动：{'，'.join(parts)}" if parts else "正文和表格没有改动"
     extras = []
     if comparison.revisions:
-        extras.append(f"{len(comparison.revisions)} 处修订")
+        extras.append(f"修订 {len(comparison.revisions)} 处")
     if comparison.comments:
-        extras.append(f"{len(comparison.comments)} 条批注")
-    return text + (f"；另有 {'、'.join(extras)}" if extras else "") + "。"
+        extras.append(f"批注 {len(comparison.comments)} 条")
+    return text + (f"；另有{'，'.join(extras)}" if extras else "") + "。"
 
 
 # ---------------------------------------------------------------- JSON

@@ -1,0 +1,290 @@
+"""Editors' changes: `zbreport diff` shows them, `zbreport pull` writes them back into the project.
+
+The built report is edited as Word leaves a file (runs split anywhere, rsids, proofing marks,
+bookmarks, tracked changes, comments), then compared with and pulled into a copy of the sample.
+After a pull, the project builds the edited text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import line_of, run_cli, run_process
+from editing import (
+    comment_on,
+    open_report,
+    paragraph_with,
+    replace_words,
+    retype,
+    set_cell,
+    split_paragraph,
+    track_changes,
+)
+from zbreport import cli
+
+OVERVIEW = Path("sections") / "1-overview.md"
+
+
+@pytest.fixture
+def edited(sample_docx, tmp_path):
+    """A copy of the built sample to edit, and a function saving the edits."""
+    target = tmp_path / "审阅稿.docx"
+    shutil.copy(sample_docx, target)
+    document = open_report(target)
+
+    def save():
+        document.save(str(target))
+        return target
+
+    return document, save
+
+
+def files_of(project: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(project)): (p.read_bytes(), p.stat().st_mtime_ns) for p in project.rglob("*") if p.is_file()}
+
+
+def rebuilt_text(project: Path, tmp_path: Path) -> str:
+    out = tmp_path / "rebuilt.docx"
+    result = run_cli("build", project, "-o", out, "--force")
+    assert result.code == 0, result.output
+    return "\n".join(p.text for p in open_report(out).paragraphs)
+
+
+# ---------------------------------------------------------------- diff
+
+
+def test_an_unchanged_report_has_no_changes(project, sample_docx):
+    result = run_cli("diff", project, sample_docx)
+    assert result.code == 0, result.output
+    assert "没有改动" in result.stdout
+
+
+def test_a_reworded_paragraph_shows_its_file_line_and_words(project, edited):
+    document, save = edited
+    replace_words(document, "认真办理每一件申请", "认真办好每一件申请")
+    # Whitespace an editor's program adds is not a change.
+    retype(paragraph_with(document, "一是政府文件发布及时"), " " + paragraph_with(document, "一是政府文件发布及时").text + "  ")
+    result = run_cli("diff", project, save())
+    assert result.code == 0, result.output
+    line = line_of(project / OVERVIEW, "（二）依申请公开方面")
+    assert f"sections/1-overview.md:{line}" in result.stdout
+    assert "认真办[-理-]{+好+}每一件申请" in result.stdout
+    assert "改动：正文 1 处。" in result.stdout
+
+
+def test_a_split_paragraph_is_one_change(project, edited):
+    document, save = edited
+    split_paragraph(document, "二是落实“谁起草谁解读")
+    result = run_cli("diff", project, save(), "--format", "json")
+    payload = json.loads(result.stdout)
+    (change,) = payload["paragraphs"]
+    assert change["kind"] == "split"
+    assert change["source"]["file"].endswith("5-problems.md")
+    assert change["new"].split("\n")[1].startswith("二是落实")
+
+
+def test_a_retyped_cell_is_named_by_row_and_column(project, edited):
+    document, save = edited
+    set_cell(document, 1, 3, 3, "244")  # table 三: 一、本年新收 · 自然人
+    result = run_cli("diff", project, save())
+    table = project / "tables" / "table3.yaml"
+    assert "表三 一、本年新收政府信息公开申请数量 · 自然人：243 → 244" in result.stdout
+    assert f"tables/table3.yaml:{line_of(table, '一、本年新收')}" in result.stdout
+    payload = json.loads(run_cli("diff", project, save(), "--format", "json").stdout)
+    assert payload["cells"] == [
+        {
+            "table": "三",
+            "row": "一、本年新收政府信息公开申请数量",
+            "column": "自然人",
+            "old": "243",
+            "new": "244",
+            "computed": False,
+            "source": {"file": str(table), "line": line_of(table, "一、本年新收"), "column": 25},
+        }
+    ]
+
+
+def test_tracked_changes_and_comments_are_listed_with_their_paragraph(project, edited):
+    document, save = edited
+    track_changes(document, "一是会同有关部门", "逐条梳理", "逐条认真梳理", "张三", "2025-01-10T09:30:00Z")
+    comment_on(document, "全年审核稿件1500余篇", "请核实篇数", "李四")
+    result = run_cli("diff", project, save())
+    assert result.code == 0, result.output
+    line = line_of(project / OVERVIEW, "（三）政府信息管理方面")
+    assert re.search(f"删除  张三  2025-01-10  \\S*sections/1-overview.md:{line}  “逐条梳理”", result.stdout)
+    assert re.search(f"插入  张三  2025-01-10  \\S*sections/1-overview.md:{line}  “逐条认真梳理”", result.stdout)
+    assert "批注  李四" in result.stdout and "“请核实篇数”（批注于“全年审核稿件1500余篇”）" in result.stdout
+    # Not accepted: the text before the changes is compared, so the paragraph did not change.
+    assert "正文的改动" not in result.stdout
+
+    payload = json.loads(run_cli("diff", project, save(), "--format", "json", "--accept-changes").stdout)
+    assert [(r["kind"], r["author"], r["text"]) for r in payload["revisions"]] == [
+        ("delete", "张三", "逐条梳理"),
+        ("insert", "张三", "逐条认真梳理"),
+    ]
+    assert payload["comments"][0]["text"] == "请核实篇数" and payload["comments"][0]["anchor"] == "全年审核稿件1500余篇"
+    (change,) = payload["paragraphs"]
+    assert {"op": "insert", "text": "认真"} in change["diff"]
+
+
+def test_an_edited_figure_is_reported(project, edited):
+    document, save = edited
+    replace_words(document, "全年办理政府信息公开申请261件", "全年办理政府信息公开申请262件")
+    result = run_cli("diff", project, save())
+    assert "不会写回项目的改动" in result.stdout
+    assert "{{表三·（七）总计·总计 + 表三·结转下年度·总计}} 的值“261”被改为“262”" in result.stdout
+
+
+def test_an_unreadable_edited_file(project, tmp_path):
+    broken = tmp_path / "坏文件.docx"
+    broken.write_text("这不是 Word 文件", encoding="utf-8")
+    result = run_cli("diff", project, broken)
+    assert result.code == 2
+    assert "坏文件.docx" in result.stderr and "不是 Word 文档" in result.stderr
+    assert "Traceback" not in result.output
+    assert run_cli("pull", project, tmp_path / "没有这个文件.docx").code == 2
+
+
+# ---------------------------------------------------------------- pull
+
+
+def test_pull_rewrites_the_paragraph_keeping_its_placeholders(project, edited, tmp_path):
+    document, save = edited
+    replace_words(document, "全年办理政府信息公开申请261件", "全年共受理政府信息公开申请261件")
+    before = files_of(project)
+
+    result = run_cli("pull", project, save(), "--yes")
+
+    assert result.code == 0, result.output
+    markdown = (project / OVERVIEW).read_text(encoding="utf-8")
+    assert "全年共受理政府信息公开申请{{表三·（七）总计·总计 + 表三·结转下年度·总计}}件" in markdown
+    assert "较上年{{同比(表三·（七）总计·总计 + 表三·结转下年度·总计)}}" in markdown
+    after = files_of(project)
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {str(OVERVIEW)}, "files pull does not need keep their bytes and mtime"
+    old_lines = before[str(OVERVIEW)][0].decode("utf-8").splitlines()
+    new_lines = markdown.splitlines()
+    assert [i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b] == [8]
+    assert "已写入" in result.stdout and "未发现问题" in result.stdout
+    assert "全年共受理政府信息公开申请261件" in rebuilt_text(project, tmp_path)
+
+
+def test_pull_keeps_the_placeholder_of_an_edited_figure(project, edited):
+    document, save = edited
+    replace_words(document, "全年办理政府信息公开申请261件", "全年共办理政府信息公开申请262件")
+    result = run_cli("pull", project, save(), "--yes")
+    assert result.code == 0, result.output
+    markdown = (project / OVERVIEW).read_text(encoding="utf-8")
+    assert "全年共办理政府信息公开申请{{表三·（七）总计·总计 + 表三·结转下年度·总计}}件" in markdown
+    assert "262" not in markdown
+    assert "的值“261”被改为“262”" in result.stdout
+
+
+def test_pull_writes_a_retyped_cell_in_place_and_checks(project, edited):
+    document, save = edited
+    set_cell(document, 1, 3, 3, "２４４")  # full-width digits, as a Chinese input method types them
+    table = project / "tables" / "table3.yaml"
+    before = table.read_text(encoding="utf-8")
+
+    result = run_cli("pull", project, save(), "--yes")
+
+    assert result.code == 1  # written, then check finds R1: the clerk must balance the table
+    after = table.read_text(encoding="utf-8")
+    assert after == before.replace("{自然人: 243,", "{自然人: 244,", 1)
+    assert "# 表三 收到和处理政府信息公开申请情况" in after  # comments and layout kept
+    assert "[R1]" in result.stdout and "检查项目" in result.stdout
+
+
+def test_pull_splits_and_rebuilds(project, edited, tmp_path):
+    document, save = edited
+    split_paragraph(document, "二是落实“谁起草谁解读")
+    assert run_cli("pull", project, save(), "--yes").code == 0
+    markdown = (project / "sections" / "5-problems.md").read_text(encoding="utf-8")
+    assert "同步推进。\n\n二是落实" in markdown
+    rebuilt = rebuilt_text(project, tmp_path).split("\n")
+    first = next(i for i, p in enumerate(rebuilt) if p.startswith("针对上述不足"))
+    assert rebuilt[first].endswith("同步推进。") and rebuilt[first + 1].startswith("二是落实")
+
+
+def test_pull_leaves_tracked_changes_unless_accepted(project, edited, tmp_path):
+    document, save = edited
+    track_changes(document, "一是会同有关部门", "逐条梳理", "逐条认真梳理", "张三", "2025-01-10T09:30:00Z")
+    path = save()
+    before = files_of(project)
+
+    result = run_cli("pull", project, path, "--yes")
+    assert result.code == 0
+    assert "没有需要写回项目的改动" in result.stdout and "张三" in result.stdout
+    assert files_of(project) == before
+
+    result = run_cli("pull", project, path, "--yes", "--accept-changes")
+    assert result.code == 0, result.output
+    assert "逐条认真梳理" in (project / OVERVIEW).read_text(encoding="utf-8")
+    assert "逐条认真梳理，编成" in rebuilt_text(project, tmp_path)
+
+
+def test_pull_writes_an_edited_intro_with_its_placeholders(project, edited, tmp_path):
+    document, save = edited
+    replace_words(document, "对本报告如有疑问", "如对本报告有疑问")
+    assert run_cli("pull", project, save(), "--yes").code == 0
+    report = (project / "report.yaml").read_text(encoding="utf-8")
+    assert "导语: |" in report
+    assert "如对本报告有疑问，请与{{机关全称}}联系（地址：{{地址}}；" in report
+    assert "{{年度}}年1月1日至{{年度}}年12月31日" in report
+    assert "2024年1月1日至2024年12月31日。如对本报告有疑问，请与淄博市人民政府办公室联系" in rebuilt_text(project, tmp_path)
+
+
+def test_pull_writes_the_issuer_and_added_and_removed_paragraphs(project, edited, tmp_path):
+    document, save = edited
+    retype(document.paragraphs[0], "淄博市人民政府办公厅")
+    anchor = paragraph_with(document, "针对上述不足")
+    anchor.insert_paragraph_before("另外，我们还加强了培训。", style=anchor.style)
+    removed = paragraph_with(document, "按领域向职能部门和区县征集优秀解读案例")
+    removed._p.getparent().remove(removed._p)
+
+    result = run_cli("pull", project, save(), "--yes")
+
+    assert result.code == 0, result.output
+    assert "机关全称: 淄博市人民政府办公厅" in (project / "report.yaml").read_text(encoding="utf-8")
+    problems = (project / "sections" / "5-problems.md").read_text(encoding="utf-8")
+    assert "有待提升。\n\n另外，我们还加强了培训。\n\n针对上述不足" in problems
+    other = (project / "sections" / "6-other.md").read_text(encoding="utf-8")
+    # The paragraph ran in after its heading: both go, the next heading stays.
+    assert "征集政策解读案例" not in other and "培训。\n\n### 2.分层次开展培训。" not in other
+    assert "发挥示范带动作用" not in other and "### 2.分层次开展培训。" in other
+    text = rebuilt_text(project, tmp_path)
+    assert text.startswith("淄博市人民政府办公厅")
+    assert "另外，我们还加强了培训。\n针对上述不足" in text
+
+
+def test_pull_asks_before_writing(project, edited, monkeypatch):
+    document, save = edited
+    replace_words(document, "认真办理每一件申请", "认真办好每一件申请")
+    path = save()
+    before = files_of(project)
+
+    result = run_cli("pull", project, path)  # not a terminal, no --yes
+    assert result.code == 1
+    assert "--yes" in result.stderr and "没有写入任何文件" in result.stderr
+    assert files_of(project) == before
+
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    result = run_cli("pull", project, path, input="n\n")
+    assert result.code == 1 and files_of(project) == before
+    result = run_cli("pull", project, path, input="y\n")
+    assert result.code == 0, result.output
+    assert "认真办好每一件申请" in (project / OVERVIEW).read_text(encoding="utf-8")
+
+
+def test_pull_in_a_real_process(project, edited):
+    document, save = edited
+    replace_words(document, "认真办理每一件申请", "认真办好每一件申请")
+    result = run_process("pull", project, save(), "--yes")
+    assert result.code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "认真办好每一件申请" in (project / OVERVIEW).read_text(encoding="utf-8")
