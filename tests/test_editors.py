@@ -288,3 +288,79 @@ def test_pull_in_a_real_process(project, edited):
     assert result.code == 0, result.output
     assert "Traceback" not in result.output
     assert "认真办好每一件申请" in (project / OVERVIEW).read_text(encoding="utf-8")
+
+
+RICH = """## （一）信息处理费收取情况
+
+{{年度}}年度，市政府办公室**没有收取**信息处理费，详见[收费公示](https://www.zibo.gov.cn/fee)。
+
+## （二）其他
+
+### 1.征集案例。
+
+按领域征集优秀解读案例，**择优**推广。
+
+1. 完善`目录`编制，共{{表二·规章·本年制发件数}}件规章。
+2. 加强*政策解读*。
+
+> 引用的一段话，含{{年度}}年。
+
+![平台截图](pic.png)平台上线后，访问量{{表二·规章·本年制发件数}}万次。
+
+第一行  
+第二行，含脚注[^1]。
+
+[^1]: 脚注的内容。
+"""
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201e2d1e3a90000000049454e44ae426082"
+)
+
+
+def test_pull_keeps_markdown_that_still_applies(project, tmp_path):
+    other = project / "sections" / "6-other.md"
+    other.write_text(RICH, encoding="utf-8")
+    (project / "sections" / "pic.png").write_bytes(PIXEL)
+    built = tmp_path / "rich.docx"
+    assert run_cli("build", project, "-o", built).code == 0
+    document = open_report(built)
+    for old, new in [
+        ("没有收取信息处理费", "没有收取任何信息处理费"),
+        ("（二）其他", "（二）其他事项"),
+        ("1.征集案例。", "1.征集解读案例。"),
+        ("择优推广", "择优宣传推广"),
+        ("完善目录编制", "完善目录的编制"),
+        ("加强政策解读", "加强政策解读工作"),
+        ("引用的一段话", "引用的话"),
+        ("平台上线后", "平台上线以来"),
+        ("第二行，含脚注", "第二行，包含脚注"),
+    ]:
+        replace_words(document, old, new)
+    document.save(str(built))
+
+    result = run_cli("pull", project, built, "--yes")
+
+    assert result.code == 0, result.output
+    assert "请留意" not in result.stdout  # every paragraph's Markdown reads back as the edited text
+    assert other.read_text(encoding="utf-8") == (
+        RICH.replace("**没有收取**信息处理费", "**没有收取**任何信息处理费")
+        .replace("## （二）其他", "## （二）其他事项")
+        .replace("### 1.征集案例。", "### 1.征集解读案例。")
+        .replace("**择优**推广", "**择优**宣传推广")
+        .replace("`目录`编制", "`目录`的编制")
+        .replace("*政策解读*。", "*政策解读*工作。")
+        .replace("引用的一段话", "引用的话")
+        .replace("平台上线后", "平台上线以来")
+        .replace("第一行  \n第二行，含脚注", "第一行\\\n第二行，包含脚注")
+    )
+    assert json.loads(run_cli("diff", project, built, "--format", "json").stdout)["paragraphs"] == []
+
+
+def test_text_an_editor_types_is_not_read_as_markup(project, edited, tmp_path):
+    document, save = edited
+    replace_words(document, "认真办理每一件申请", "认真办理*每一件*申请[注]，<b>H_5</b>")
+    assert run_cli("pull", project, save(), "--yes").code == 0
+    markdown = (project / OVERVIEW).read_text(encoding="utf-8")
+    assert r"认真办理\*每一件\*申请\[注\]，\<b>H_5\</b>" in markdown
+    assert "认真办理*每一件*申请[注]，<b>H_5</b>" in rebuilt_text(project, tmp_path)

@@ -227,7 +227,7 @@ class _Planner:
             self.write_part(markdown, unit.origin, slot, parts[i], shown)  # type: ignore[arg-type]
         last_block, last_origin = (slots[-1][1] or slots[-1][0]), change.olds[-1].origin
         for part in reversed(parts[len(slots) :]):
-            text = self.checked(inline_markdown(nodes_of(part)), part, shown)
+            text = self.written(part, shown)
             markdown.insert_after(last_block, text, inside=bool(last_origin and last_origin.quoted))
         action = {"changed": "改写段落", "split": f"改写段落（拆分为 {len(parts)} 段）", "merged": f"把 {len(slots)} 段合并为一段"}[change.kind]
         container.what.append(f"第 {line} 行：{action}")
@@ -236,20 +236,20 @@ class _Planner:
         block, content = slot
         if isinstance(origin.block, Heading):
             heading = [a for a in atoms if not isinstance(a.node, LineBreak)]
-            markdown.replace_block(block, self.checked(inline_markdown(nodes_of(heading)), heading, shown, heading=True))
+            markdown.replace_block(block, self.written(heading, shown, heading=True))
             return
         if content is None:
-            markdown.replace_block(block, self.checked(inline_markdown(nodes_of(atoms)), atoms, shown))
+            markdown.replace_block(block, self.written(atoms, shown))
             return
         last_lead = max((i for i, a in enumerate(atoms) if isinstance(a.owner, tuple) and a.owner[0] == LEAD), default=-1)
         lead = [a for a in atoms[: last_lead + 1] if not isinstance(a.node, LineBreak)]
         body = atoms[last_lead + 1 :]
         if lead:
-            markdown.replace_block(block, self.checked(inline_markdown(nodes_of(lead)), lead, shown, heading=True))
+            markdown.replace_block(block, self.written(lead, shown, heading=True))
         else:
             markdown.remove_block(block)
         if body:
-            markdown.replace_block(content, self.checked(inline_markdown(nodes_of(body)), body, shown))
+            markdown.replace_block(content, self.written(body, shown))
         else:
             markdown.remove_block(content)
 
@@ -303,14 +303,12 @@ class _Planner:
         yaml_text.replace(found[1], yaml_string(new))
         what.append(f"第 {found[1].start_mark.line + 1} 行：{ISSUER} 改为“{new}”")
 
-    def checked(self, markdown: str, atoms: list[Atom], shown: str, heading: bool = False) -> str:
-        """The Markdown, if it reads back as the edited text; otherwise it is still written, and said."""
-        wanted = _plain(atoms)
-        source = ("# " if heading else "") + markdown
-        blocks = parse_markdown(source, findings=[])
-        got = "".join(_filled_text(getattr(b, "content", ()), self.scope) for b in blocks if isinstance(b, (Heading, Paragraph)))
-        if _squeezed(got) != _squeezed(wanted) or len(blocks) != 1:
-            self.plan.notes.append(f"{shown}：写回的 Markdown 读出来可能与编辑稿不完全相同，请核对：{markdown}")
+    def written(self, atoms: list[Atom], shown: str, heading: bool = False) -> str:
+        markdown = markdown_for(atoms, self.scope, heading)
+        if markdown is not None:
+            return markdown
+        markdown = inline_markdown(nodes_of(atoms))
+        self.plan.notes.append(f"{shown}：写回的 Markdown 读出来可能与编辑稿不完全相同，请核对：{markdown}")
         return markdown
 
     # ------------------------------------------------------------ table cells
@@ -372,6 +370,24 @@ class _Planner:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def markdown_for(atoms: list[Atom], scope: Scope, heading: bool = False) -> str | None:
+    """The Markdown for a reworded paragraph (or heading) that reads back as its text: with ** and *,
+    or where those would not be read as marks, with <strong> and <em>. None if neither does."""
+    nodes = nodes_of(atoms)
+    wanted = _squeezed(_plain(atoms))
+    notes = "".join(f"\n\n[^{a.node.label}]: …" for a in atoms if isinstance(a.node, Note))
+    for html in (False, True):
+        markdown = inline_markdown(nodes, html)
+        # A footnote reference reads as one with its note; a heading as a heading.
+        blocks = parse_markdown(("# " if heading else "") + markdown + notes, findings=[])
+        if len(blocks) != 1 or not isinstance(blocks[0], (Heading, Paragraph)):
+            continue
+        content = blocks[0].content
+        if _squeezed(_filled_text(content, scope)) == wanted and inline_markdown(content, html) == markdown:
+            return markdown
+    return None
 
 
 def _not_writable(change: ParagraphChange, origin: Origin | None) -> str:

@@ -141,7 +141,7 @@ class CharMap:
 
 
 _WRITER = -1  # an edited character the writer printed, not the pieces: never written back
-_FIGURE_CHARS = re.compile(r"[0-9０-９.．%％,+\-]")
+_FIGURE_CHARS = re.compile(r"[0-9０-９.．%％,+\-]+")
 
 
 def reword(pieces: list[Piece], built: str, edited: str) -> Reworded:
@@ -193,7 +193,7 @@ def reword(pieces: list[Piece], built: str, edited: str) -> Reworded:
         visible = any(to_built.forward[f] is not None for f in range(start, end))
         node_atom = Atom("node", node=piece.node or piece.shows, marks=piece.marks, owner=piece.owner)
         if isinstance(piece.node, Placeholder) and visible:
-            span = _value_span(range(start, end), to_built, to_edited)
+            span = _value_span(range(start, end), to_built, to_edited, edited)
             mapped = [forward(f) for f in range(start, end)]
             if span is None:
                 lost.append((i, piece))
@@ -283,7 +283,7 @@ def _starts(pieces: list[Piece]) -> list[int]:
     return starts
 
 
-def _value_span(chars: range, to_built: CharMap, to_edited: CharMap) -> tuple[int, int] | None:
+def _value_span(chars: range, to_built: CharMap, to_edited: CharMap, edited: str) -> tuple[int, int] | None:
     """The edited text that stands where a placeholder's value was; None if it was only deleted."""
     built = [b for b in (to_built.forward[f] for f in chars) if b is not None]
     if not built:
@@ -296,7 +296,8 @@ def _value_span(chars: range, to_built: CharMap, to_edited: CharMap) -> tuple[in
             if a < b:
                 spans.append((j1 + a - i1, j1 + b - i1))
         elif tag == "insert":
-            if lo_b < i1 < hi_b:
+            # Typed inside the value, or digits typed against it (245 -> 2450): part of the figure.
+            if lo_b < i1 < hi_b or (i1 in (lo_b, hi_b) and _FIGURE_CHARS.fullmatch(edited[j1:j2])):
                 spans.append((j1, j2))
         elif i1 < hi_b and i2 > lo_b and j2 > j1:  # replace
             spans.append((j1, j2))

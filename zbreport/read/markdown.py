@@ -57,7 +57,9 @@ PAGE_BREAK_WORDS = {"分页", "pagebreak"}
 TABLE_PLACE_WORDS = {"表格", "table"}
 RUN_IN_ENDINGS = ("。", "：", ":")
 # Inline HTML the model has a node for; any other tag is reported.
-_HTML_CONTAINERS = {"u": Underline, "ins": Underline, "sub": Subscript, "sup": Superscript, "s": Strikeout, "del": Strikeout}
+_HTML_CONTAINERS = {"u": Underline, "ins": Underline, "sub": Subscript, "sup": Superscript, "s": Strikeout, "del": Strikeout,
+                    # where ** cannot mark Chinese text next to punctuation: <strong>“三提三争”</strong>
+                    "strong": Strong, "b": Strong, "em": Emph, "i": Emph}
 _HTML_TAG = re.compile(r"^<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)\s*>$", re.S)
 _MARK_OPEN = {"strong_open": Strong, "em_open": Emph, "s_open": Strikeout}
 _MARK_CLOSE = {"strong_close", "em_close", "s_close"}

@@ -90,7 +90,8 @@ def where(origin: Origin | None) -> str:
 
 
 def _shown(text: str) -> str:
-    return text.replace(SPLIT, " ¶ ")
+    """A paragraph on one line: ¶ where it was split, ↵ at a line break inside it."""
+    return text.replace(SPLIT, " ¶ ").replace("\n", "↵")
 
 
 def diff_text(old: str, new: str) -> Text:

@@ -10,6 +10,7 @@ every published character is escaped and figures are text.)
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model import (
     Code,
@@ -37,13 +38,35 @@ _INLINE_SPECIAL = re.compile(r"([\\`*\[\]])|(~~)|(<)(?=[A-Za-z/!?])|(&)(?=#?[A-Z
 _BLOCK_START = re.compile(r"^(\s*)([#>]|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|=+\s*$|-+\s*$)")
 
 
-def inline_markdown(nodes: tuple[Inline, ...]) -> str:
-    """The Markdown for these nodes, on one line except where a hard line break is."""
-    text = "".join(_node(n) for n in nodes)
+_HTML_MARKS = {Strong: ("<strong>", "</strong>"), Emph: ("<em>", "</em>")}
+
+
+def inline_markdown(nodes: tuple[Inline, ...], html_marks: bool = False) -> str:
+    """The Markdown for these nodes, on one line except where a hard line break is.
+
+    `html_marks` writes bold and italic as <strong> and <em>: `**` next to Chinese punctuation
+    (把**“三提三争”**要求) is not read as bold, by CommonMark's rules for delimiters.
+    """
+    delimiters = {**_DELIMITERS, **_HTML_MARKS} if html_marks else _DELIMITERS
+    text = "".join(_node(n, delimiters) for n in _adjacent_joined(nodes))
     return "\n".join(_guard_line_start(line.lstrip(" \t")) for line in text.split("\n"))
 
 
-def _node(node: Inline) -> str:
+def _adjacent_joined(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Two marks of a kind side by side are one: `**a****b**` would not read as bold."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Container):
+            node = replace(node, children=_adjacent_joined(node.children))
+            last = out[-1] if out else None
+            if type(last) is type(node) and getattr(last, "target", None) == getattr(node, "target", None):
+                out[-1] = replace(last, children=_adjacent_joined(last.children + node.children))  # type: ignore[union-attr]
+                continue
+        out.append(node)
+    return tuple(out)
+
+
+def _node(node: Inline, delimiters: dict) -> str:
     if isinstance(node, Text):
         return escape(node.text)
     if isinstance(node, Code):
@@ -53,12 +76,12 @@ def _node(node: Inline) -> str:
     if isinstance(node, LineBreak):
         return "\\\n"
     if isinstance(node, Link):
-        inner = "".join(_node(c) for c in node.children)
+        inner = "".join(_node(c, delimiters) for c in node.children)
         title = f' "{node.title}"' if node.title else ""
         return f"[{inner}]({_destination(node.target)}{title})"
     if isinstance(node, Container):
-        opening, closing = _DELIMITERS.get(type(node), ("", ""))
-        return opening + "".join(_node(c) for c in node.children) + closing
+        opening, closing = delimiters.get(type(node), ("", ""))
+        return opening + "".join(_node(c, delimiters) for c in node.children) + closing
     if isinstance(node, Image):
         title = f' "{node.title}"' if node.title else ""
         return f"![{escape(inline_text(node.alt))}]({_destination(node.source)}{title})"
