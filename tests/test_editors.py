@@ -12,6 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
+import docx
 import pytest
 
 from conftest import line_of, run_cli, run_process
@@ -364,3 +365,57 @@ def test_text_an_editor_types_is_not_read_as_markup(project, edited, tmp_path):
     markdown = (project / OVERVIEW).read_text(encoding="utf-8")
     assert r"认真办理\*每一件\*申请\[注\]，\<b>H_5\</b>" in markdown
     assert "认真办理*每一件*申请[注]，<b>H_5</b>" in rebuilt_text(project, tmp_path)
+
+
+def test_readme_documents_diff_and_pull():
+    import typer.main
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(cli.app)
+    for name in ("diff", "pull"):
+        assert f"zbreport {name} PROJECT" in readme, name
+        for parameter in group.commands[name].params:  # type: ignore[attr-defined]
+            for option in getattr(parameter, "opts", []):
+                if option.startswith("--"):
+                    assert f"{option}" in readme, f"{name} {option}"
+
+
+def test_pull_refuses_a_report_of_something_else(project, tmp_path):
+    other = tmp_path / "别的文件.docx"
+    document = docx.Document()
+    document.add_paragraph("一份无关的文件。")
+    document.save(str(other))
+    before = files_of(project)
+    result = run_cli("pull", project, other, "--yes")
+    assert result.code == 2
+    assert "是不是选错了文件或项目" in result.stderr and "没有写入任何文件" in result.stderr
+    assert files_of(project) == before
+
+
+def test_a_comment_on_a_table_cell_names_the_cell(project, edited):
+    document, save = edited
+    cell = document.tables[1].cell(3, 3)
+    document.add_comment(cell.paragraphs[0].runs, text="与台账不符", author="王五")
+    result = run_cli("diff", project, save())
+    assert "批注  王五" in result.stdout
+    assert "一、本年新收政府信息公开申请数量·自然人  “与台账不符”" in result.stdout
+
+
+def test_an_agency_template_s_text_is_not_taken_for_the_report(project, tmp_path):
+    from test_agency_templates import agency_template
+
+    template = agency_template(tmp_path / "本机关模板.docx")
+    with (project / "report.yaml").open("a", encoding="utf-8") as report:
+        report.write("成文日期: 2025-01-20\n")  # the template's seal block prints it
+    built = tmp_path / "审阅稿.docx"
+    assert run_cli("build", project, "--template", template, "-o", built).code == 0
+    document = open_report(built)
+    replace_words(document, "（印章）", "（印章处）")
+    replace_words(document, "认真办理每一件申请", "认真办好每一件申请")
+    document.save(str(built))
+
+    result = run_cli("diff", project, built, "--template", template)
+
+    assert "认真办[-理-]{+好+}每一件申请" in result.stdout
+    assert "模板中的文字（不在项目中）" in result.stdout and "请在模板文件中修改" in result.stdout
+    assert "改动：正文 2 处。" in result.stdout  # the cover, header and seal block are the template's, unchanged

@@ -131,6 +131,12 @@ class Comparison:
     revisions: list[Remark] = field(default_factory=list)
     comments: list[Remark] = field(default_factory=list)
     accepted: bool = False  # tracked changes applied to the edited text
+    shared: float = 1.0  # the share of the built report's paragraphs found in the edited one
+
+    @property
+    def unrelated(self) -> bool:
+        """Too little in common to be an edit of this report: another report, or the wrong project."""
+        return self.shared < _MIN_RELATED
 
     @property
     def changed(self) -> bool:
@@ -228,6 +234,7 @@ def match(olds: list[Unit], news: list[Unit], allow_split: bool = True) -> list[
 
 
 _MIN_SHARED = 0.3  # below this share of their text, two paragraphs are a removal and an addition
+_MIN_RELATED = 0.5  # an edited report keeps at least half of the report's paragraphs, reworded or not
 _MAX_STRETCH = 60  # beyond this, pair in order: a report rewritten from scratch
 
 
@@ -320,6 +327,9 @@ def compare(report: Report, document: Document, built: Body, edited: Body, accep
         if old_units:
             previous = old_units[-1]
     _remarks(report, edited, news, where_new, result)
+    narrative = [u for u in olds if u.kind == "paragraph" and u.origin is not None and u.origin.part != "template"]
+    lost = sum(len(c.olds) for c in result.paragraphs if c.kind == "removed")
+    result.shared = 1 - lost / len(narrative) if narrative else 1.0
     return result
 
 
