@@ -367,19 +367,6 @@ def test_text_an_editor_types_is_not_read_as_markup(project, edited, tmp_path):
     assert "认真办理*每一件*申请[注]，<b>H_5</b>" in rebuilt_text(project, tmp_path)
 
 
-def test_readme_documents_diff_and_pull():
-    import typer.main
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    group = typer.main.get_command(cli.app)
-    for name in ("diff", "pull"):
-        assert f"zbreport {name} PROJECT" in readme, name
-        for parameter in group.commands[name].params:  # type: ignore[attr-defined]
-            for option in getattr(parameter, "opts", []):
-                if option.startswith("--"):
-                    assert f"{option}" in readme, f"{name} {option}"
-
-
 def test_pull_refuses_a_report_of_something_else(project, tmp_path):
     other = tmp_path / "别的文件.docx"
     document = docx.Document()

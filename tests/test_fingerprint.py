@@ -154,3 +154,12 @@ def _zipped(parts: dict[str, bytes]) -> bytes:
         for name, data in parts.items():
             package.writestr(name, data)
     return buffer.getvalue()
+
+
+def test_with_other_formats_nothing_is_written_when_the_docx_was_edited(built, project):
+    document = open_report(built)
+    replace_words(document, "认真办理每一件申请", "认真办好每一件申请")
+    document.save(str(built))
+    result = run_cli("build", project, "--format", "docx", "--format", "html")
+    assert result.code == 3 and "生成后被修改过" in result.stderr
+    assert not built.with_suffix(".html").exists(), "all formats or none"
