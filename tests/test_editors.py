@@ -406,3 +406,36 @@ def test_an_agency_template_s_text_is_not_taken_for_the_report(project, tmp_path
     assert "认真办[-理-]{+好+}每一件申请" in result.stdout
     assert "模板中的文字（不在项目中）" in result.stdout and "请在模板文件中修改" in result.stdout
     assert "改动：正文 2 处。" in result.stdout  # the cover, header and seal block are the template's, unchanged
+
+
+def test_pull_edits_a_written_intro_in_place(project, tmp_path):
+    report = project / "report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8") + "导语: |\n  本报告由**办公室**编制，统计期为{{年度}}年。\n\n  第二段导语。\n# 结尾的注释\n",
+        encoding="utf-8",
+    )
+    built = tmp_path / "审阅稿.docx"
+    assert run_cli("build", project, "-o", built).code == 0
+    document = open_report(built)
+    replace_words(document, "统计期为2024年", "统计期为2024年全年")
+    document.save(str(built))
+
+    assert run_cli("pull", project, built, "--yes").code == 0
+
+    assert report.read_text(encoding="utf-8").endswith(
+        "导语: |\n  本报告由**办公室**编制，统计期为{{年度}}年全年。\n\n  第二段导语。\n# 结尾的注释\n"
+    )
+
+
+def test_pull_keeps_a_file_s_encoding_and_line_endings(project, edited, tmp_path):
+    overview = project / OVERVIEW
+    text = overview.read_text(encoding="utf-8")
+    overview.write_bytes(text.replace("\n", "\r\n").encode("gb18030"))
+    document, save = edited
+    replace_words(document, "认真办理每一件申请", "认真办好每一件申请")
+
+    assert run_cli("pull", project, save(), "--yes").code == 0
+
+    data = overview.read_bytes()
+    expected = text.replace("认真办理每一件申请", "认真办好每一件申请").replace("\n", "\r\n").encode("gb18030")
+    assert data == expected
