@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import docx
@@ -439,3 +440,26 @@ def test_pull_keeps_a_file_s_encoding_and_line_endings(project, edited, tmp_path
     data = overview.read_bytes()
     expected = text.replace("认真办理每一件申请", "认真办好每一件申请").replace("\n", "\r\n").encode("gb18030")
     assert data == expected
+
+
+def test_a_footnote_added_in_word_is_reported(project, sample_docx, tmp_path):
+    """Word keeps footnotes in their own part; one an editor adds is said, not lost."""
+    edited = tmp_path / "审阅稿.docx"
+    with zipfile.ZipFile(sample_docx) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    parts["word/footnotes.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{w}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:id="1"><w:p><w:r><w:t>数据截至12月31日。</w:t></w:r></w:p></w:footnote></w:footnotes>'
+    ).encode()
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" '
+        b'Target="footnotes.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(edited, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    result = run_cli("diff", project, edited)
+    assert "新增了脚注“数据截至12月31日。”" in result.stdout

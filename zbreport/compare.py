@@ -327,6 +327,7 @@ def compare(report: Report, document: Document, built: Body, edited: Body, accep
         if old_units:
             previous = old_units[-1]
     _remarks(report, edited, news, where_new, result)
+    _compare_footnotes(built.footnotes(True), edited.footnotes(accept), result)
     narrative = [u for u in olds if u.kind == "paragraph" and u.origin is not None and u.origin.part != "template"]
     lost = sum(len(c.olds) for c in result.paragraphs if c.kind == "removed")
     result.shared = 1 - lost / len(narrative) if narrative else 1.0
@@ -387,6 +388,20 @@ def _compare_table(report: Report, old: Unit, new: Table, result: Comparison) ->
                 result.cells.append(CellChange(None, f"第{row + 1}行", f"第{col + 1}列", was, now.strip(), (str(row), str(col)), where))
     elif any(normalized(new.text_at(*position) or "") != normalized(was) for position, was in built.cells.items()):
         result.notes.append("模板中的表格被修改（不在项目中，不会写回）")
+
+
+def _compare_footnotes(olds: list[str], news: list[str], result: Comparison) -> None:
+    """Word footnotes, kept in their own part: an edit is said, to be made in the Markdown by hand."""
+    matcher = SequenceMatcher(None, [normalized(t) for t in olds], [normalized(t) for t in news], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        for old, new in zip(olds[i1:i2], news[j1:j2]):
+            result.notes.append(f"脚注“{old}”被改为“{new}”（脚注写在 Markdown 文件末尾的 [^…]: 处，请在那里修改）")
+        for old in olds[i1 + (j2 - j1) : i2]:
+            result.notes.append(f"删除了脚注“{old}”（请在 Markdown 文件中删去它的引用和定义）")
+        for new in news[j1 + (i2 - i1) : j2]:
+            result.notes.append(f"新增了脚注“{new}”（请在 Markdown 文件中用 [^…] 添加）")
 
 
 def _remarks(

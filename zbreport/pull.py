@@ -215,6 +215,10 @@ class _Planner:
         result = reword(pieces, change.old, change.new)
         for edit in result.figures:
             self.plan.not_written.append(NotWritten(shown, _figure_message(edit)))
+        for typed in result.unplaced:
+            self.plan.not_written.append(
+                NotWritten(shown, f"“{typed}”写在列表编号、链接地址或脚注里，不会写回；请在 Markdown 中修改")
+            )
         for placeholder in result.dropped:
             self.plan.notes.append(f"{shown}：编辑删去了 {placeholder.source}（{placeholder.text}）所在的文字，写回后不再引用它")
         parts = result.parts()

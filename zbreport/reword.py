@@ -67,6 +67,7 @@ class Reworded:
     atoms: list[Atom]
     figures: list[FigureEdit] = field(default_factory=list)
     dropped: list[Placeholder] = field(default_factory=list)  # placeholders whose text the editor deleted
+    unplaced: list[str] = field(default_factory=list)  # typed into text the writer adds (a list number, a note)
 
     def parts(self) -> list[list[Atom]]:
         """The atoms of each paragraph, where the editor split one into several."""
@@ -236,7 +237,12 @@ def reword(pieces: list[Piece], built: str, edited: str) -> Reworded:
         char = edited[k]
         if f is None:
             if _inside_writer_text(k, origin, pieces, piece_at):
-                continue  # typed into a list number or a note's text, which the project does not hold here
+                # Typed into a list number or a note's text, which the project does not hold here.
+                if result.unplaced and k > 0 and origin[k - 1] is None:
+                    result.unplaced[-1] += char
+                else:
+                    result.unplaced.append(char)
+                continue
             if char == SPLIT:
                 atoms.append(Atom("split"))
             elif char == "\n":

@@ -118,10 +118,21 @@ class _RawTable:
 class Body:
     """The body of a .docx, read once; `items` gives either reading."""
 
-    def __init__(self, blocks: list[RawParagraph | _RawTable], revisions: list[Revision], comments: dict[str, Comment]):
+    def __init__(
+        self,
+        blocks: list[RawParagraph | _RawTable],
+        revisions: list[Revision],
+        comments: dict[str, Comment],
+        notes: list[list[RawParagraph]] | None = None,
+    ):
         self._blocks = blocks
         self.revisions = revisions
         self.comments = comments
+        self._notes = notes or []
+
+    def footnotes(self, accept: bool) -> list[str]:
+        """The footnotes' texts, in the order the notes part holds them."""
+        return ["\n".join(p.text(accept) for p in note).strip() for note in self._notes]
 
     def items(self, accept: bool) -> list[Item]:
         """Paragraphs and tables in order, with tracked changes accepted or not yet applied."""
@@ -209,16 +220,22 @@ def read_docx_bytes(data: bytes) -> Body:
         document = etree.fromstring(part(main), _PARSER)
         styles = _style_names(part(_target(rels, main, "/styles")) if rels else None)
         comments = _comments(part(_target(rels, main, "/comments")) if rels else None)
+        footnotes = part(_target(rels, main, "/footnotes")) if rels else None
     body = document.find(w("body"))
     if body is None:
         raise KeyError("no body")
     reader = _Reader(styles, comments)
     blocks = reader.blocks(body)
+    notes = []
+    if footnotes:
+        for note in etree.fromstring(footnotes, _PARSER).iter(w("footnote")):
+            if note.get(w("type"), "normal") == "normal":  # not the separator lines Word keeps there
+                notes.append([reader.paragraph(p) for p in note.iter(_P)])
     anchors = reader.anchors
     comments = {
         cid: Comment(c.id, c.author, c.date, c.text, "".join(anchors.get(cid, [])).strip()) for cid, c in comments.items()
     }
-    return Body(blocks, reader.revisions, comments)
+    return Body(blocks, reader.revisions, comments, notes)
 
 
 def _target(rels: bytes, source: str, type_suffix: str) -> str | None:
