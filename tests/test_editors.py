@@ -463,3 +463,23 @@ def test_a_footnote_added_in_word_is_reported(project, sample_docx, tmp_path):
             package.writestr(name, data)
     result = run_cli("diff", project, edited)
     assert "新增了脚注“数据截至12月31日。”" in result.stdout
+
+
+def test_pull_rewrites_a_cell_of_a_markdown_table(project, tmp_path):
+    other = project / "sections" / "6-other.md"
+    table = "| 平台 | 访问量 |\n|---|---:|\n| 门户网站 | {{表二·规章·本年制发件数}}万次 |\n| 政务新媒体 | 3万次 |\n"
+    other.write_text(other.read_text(encoding="utf-8") + "\n" + table, encoding="utf-8")
+    built = tmp_path / "审阅稿.docx"
+    assert run_cli("build", project, "-o", built).code == 0
+    document = open_report(built)
+    grid = document.tables[-1]
+    retype(grid.cell(2, 0).paragraphs[0], "政务微信")
+    retype(grid.cell(1, 1).paragraphs[0], "2万多次")
+    document.save(str(built))
+
+    result = run_cli("pull", project, built, "--yes")
+
+    assert result.code == 0, result.output
+    assert other.read_text(encoding="utf-8").endswith(
+        "| 平台 | 访问量 |\n|---|---:|\n| 门户网站 | {{表二·规章·本年制发件数}}万多次 |\n| 政务微信 | 3万次 |\n"
+    )

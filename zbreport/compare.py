@@ -107,6 +107,7 @@ class CellChange:
     key: CellKey | None = None
     location: Location | None = None  # where the value is in the project
     computed: bool = False  # a total zbreport computes: not written back
+    grid: GridTable | None = None  # the Markdown table; `key` is then (row, column) in the printed grid
 
 
 @dataclass(frozen=True)
@@ -385,7 +386,9 @@ def _compare_table(report: Report, old: Unit, new: Table, result: Comparison) ->
             now = new.text_at(row, col)
             if now is not None and normalized(now) != normalized(was):
                 where = block.location
-                result.cells.append(CellChange(None, f"第{row + 1}行", f"第{col + 1}列", was, now.strip(), (str(row), str(col)), where))
+                result.cells.append(
+                    CellChange(None, f"第{row + 1}行", f"第{col + 1}列", was, now.strip(), (str(row), str(col)), where, grid=block)
+                )
     elif any(normalized(new.text_at(*position) or "") != normalized(was) for position, was in built.cells.items()):
         result.notes.append("模板中的表格被修改（不在项目中，不会写回）")
 

@@ -37,7 +37,7 @@ from .model import (
     inline_text,
 )
 from .read.markdown import parse_markdown
-from .reword import BODY, LEAD, SPLIT, Atom, FigureEdit, Piece, block_pieces, nodes_of, reword
+from .reword import BODY, LEAD, SPLIT, Atom, FigureEdit, Piece, block_pieces, nodes_of, pieces_of, reword
 from .words import INTRO, ISSUER
 from .write.changes import where
 from .write.paragraph_markdown import inline_markdown
@@ -99,6 +99,7 @@ class _Planner:
         self.markdowns: dict[Path, _Container] = {}
         self.yamls: dict[Path, tuple[YamlText, list[str]]] = {}
         self.intro: _Container | None = None
+        self.grid_edits: dict[tuple[_Container, int], dict[int, str]] = {}  # a Markdown table row's new cells
         self.intro_written = report.meta.intro is not None
 
     # ------------------------------------------------------------ files
@@ -321,7 +322,7 @@ class _Planner:
         name = f"表{cell.table} {cell.row} · {cell.column}" if cell.table else f"Markdown 表格 {cell.row}{cell.column}"
         shown = f"{name}（{cell.old} → {cell.new}）"
         if cell.table is None:
-            self.plan.not_written.append(NotWritten(_relative_location(cell.location), f"{shown}：Markdown 表格的改动请手动修改"))
+            self.grid_cell(cell, shown)
             return
         if cell.computed:
             self.plan.not_written.append(NotWritten(shown, "合计由 zbreport 计算，不写回：请修改它的组成项"))
@@ -342,9 +343,30 @@ class _Planner:
         yaml_text.replace(node, value)
         what.append(f"第 {cell.location.line} 行：{cell.row} · {cell.column} {cell.old} → {value}")
 
+    def grid_cell(self, cell, shown: str) -> None:
+        """A cell of a Markdown table: reworded like a paragraph, written into its row."""
+        grid, location = cell.grid, cell.location
+        container = self.container(Origin("narrative", location)) if location is not None else None
+        row, column = (int(k) for k in cell.key)
+        index = container.markdown.table_row(location.line, row) if container is not None else None
+        if grid is None or container is None or index is None:
+            self.plan.not_written.append(NotWritten(_relative_location(location), f"{shown}：找不到这个 Markdown 表格，请手动修改"))
+            return
+        cells = grid.header if row == 0 else (grid.rows[row - 1] if row - 1 < len(grid.rows) else ())
+        nodes = cells[column] if column < len(cells) else ()
+        result = reword(pieces_of(nodes), cell.old, cell.new)
+        for edit in result.figures:
+            self.plan.not_written.append(NotWritten(shown, _figure_message(edit)))
+        atoms = [a for a in result.atoms if a.kind != "split" and not isinstance(a.node, LineBreak)]
+        self.grid_edits.setdefault((container, index), {})[column] = self.written(atoms, shown)
+        container.what.append(f"第 {index + 1} 行：表格 {cell.row}{cell.column} {cell.old} → {cell.new}")
+
     # ------------------------------------------------------------ the plan
 
     def finish(self) -> Plan:
+        for (container, index), cells in self.grid_edits.items():
+            if not container.markdown.replace_cells(index, cells):
+                self.plan.not_written.append(NotWritten(f"{container.label}:{index + 1}", "表格这一行的格式无法识别，请手动修改"))
         if self.intro is not None and self.intro.markdown.changed:
             self.write_intro()
         for path, container in self.markdowns.items():

@@ -92,6 +92,7 @@ class MarkdownText:
         self.blocks: dict[int, _Block] = {}
         self.ordered: list[_Block] = []
         self.comments: dict[str, tuple[int, int]] = {}  # directive word -> the comment's lines
+        self.tables: dict[int, tuple[int, int]] = {}  # a GFM table's first line -> its lines
         tokens = parse_tokens(self.text)
         items = {t.map[0]: tuple(t.map) for t in tokens if t.type == "list_item_open" and t.map}
         for token in tokens:
@@ -103,6 +104,8 @@ class MarkdownText:
                 block = _Block(kind, token.map[0], token.map[1], token.markup in ("=", "-"), items.get(token.map[0]), level)
                 self.blocks.setdefault(token.map[0], block)
                 self.ordered.append(block)
+            elif token.type == "table_open":
+                self.tables[token.map[0]] = (token.map[0], token.map[1])
             elif token.type == "html_block":
                 comment = _COMMENT.match(token.content)
                 if comment:
@@ -133,6 +136,33 @@ class MarkdownText:
             prefix = line[: len(line) - len(line.lstrip(" \t"))] if block.kind == "paragraph" else ""
         continuation = re.sub(r"(?:[*+-]|\d{1,9}[.)])", lambda m: " " * len(m.group(0)), prefix)
         return prefix, continuation
+
+    def table_row(self, line: int, row: int) -> int | None:
+        """The line index of a GFM table's row (0: the header; 1…: the body) starting at `line`."""
+        table = self.tables.get(line - self.first_line)
+        if table is None:
+            return None
+        index = table[0] + (row + 1 if row else 0)  # the body starts after the delimiter row
+        return index if index < table[1] else None
+
+    def replace_cells(self, index: int, cells: dict[int, str]) -> bool:
+        """Cells of a table row rewritten (column -> Markdown), the row's pipes and padding kept."""
+        line = self.lines[index]
+        body = line.rstrip("\r\n")
+        ending = line[len(body) :]
+        pipes = [m.start() for m in re.finditer(r"(?<!\\)\|", body)]
+        bounds = ([-1] if not body.lstrip().startswith("|") else []) + pipes
+        if not body.rstrip().endswith("|"):
+            bounds.append(len(body))
+        spans = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(bounds) - 1)]
+        if any(column >= len(spans) for column in cells):
+            return False
+        for column in sorted(cells, reverse=True):
+            start, end = spans[column]
+            text = cells[column].replace("|", "\\|")
+            body = body[:start] + " " + text + " " + body[end:]
+        self._edit(index, index + 1, [body + (ending or self.newline)])
+        return True
 
     # ------------------------------------------------------------ edits
 
