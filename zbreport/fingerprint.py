@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
+from .diagnostics import InputError
 from .format import Format
 
 CUSTOM_PART = "docProps/custom.xml"
@@ -93,26 +94,50 @@ class Provenance:
 
 
 def examine(path: Path) -> Provenance:
-    """The provenance of the file at `path`; anything unreadable counts as foreign."""
+    """The provenance of the file at `path`; anything unreadable counts as foreign.
+
+    The file may be anything (someone else's document, a huge file, a zip bomb): its custom
+    properties are read first, and the rest only if it claims to be zbreport's, each part with
+    the published-report reader's limits.
+    """
+    from .read.published import limits
+
     try:
-        names, parts = _read(path)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, EOFError):
-        return Provenance("foreign")
-    properties = custom_properties(parts.get(_custom_part_name(parts)))
-    recorded = properties.get(FINGERPRINT)
-    if not recorded:
+        limits.check_file(path)
+        with limits.open_zip(path, "Word 文档") as archive:
+            names = [info.filename for info in archive.infolist() if not info.is_dir()]
+
+            def read(name: str) -> bytes:
+                data = limits.read_member(archive, name, path)
+                if data is None:
+                    raise KeyError(name)
+                return data
+
+            if "[Content_Types].xml" not in names or "_rels/.rels" not in names:
+                return Provenance("foreign")
+            custom = _custom_part_name({"_rels/.rels": read("_rels/.rels")})
+            properties = custom_properties(read(custom)) if custom in names else {}
+            recorded = properties.get(FINGERPRINT)
+            if not recorded:
+                return Provenance("foreign")
+            parts = {name: read(name) for name in names}
+    except (InputError, OSError, zipfile.BadZipFile, KeyError, ValueError, EOFError):
         return Provenance("foreign")
     sources = {name[len(SOURCE) :]: value for name, value in properties.items() if name.startswith(SOURCE)}
     return Provenance("unchanged" if recorded == package_hash(parts) else "edited", sources)
 
 
-def recorded_sources(package: bytes) -> dict[str, str]:
+def recorded_sources(path: Path) -> dict[str, str]:
     """The project files' hashes a .docx recorded when it was built; {} if none survived."""
+    from .read.published import limits
+
     try:
-        _, parts = _read(io.BytesIO(package))
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError):
+        with limits.open_zip(path, "Word 文档") as archive:
+            rels = limits.read_member(archive, "_rels/.rels", path)
+            custom = limits.read_member(archive, _custom_part_name({"_rels/.rels": rels or b""}), path)
+    except (InputError, OSError, zipfile.BadZipFile, ValueError, EOFError):
         return {}
-    properties = custom_properties(parts.get(_custom_part_name(parts)))
+    properties = custom_properties(custom)
     return {name[len(SOURCE) :]: value for name, value in properties.items() if name.startswith(SOURCE)}
 
 

@@ -147,6 +147,10 @@ _FIGURE_CHARS = re.compile(r"[0-9０-９.．%％,+\-]+")
 
 def reword(pieces: list[Piece], built: str, edited: str) -> Reworded:
     """The edited text as atoms traced to the pieces; placeholders kept where their value survived."""
+    # Text the writer adds (a list number, a note's text, a link's address) is left out of the
+    # alignment: whether the writer prints it or not, it is the writer's, and an edited 。 must not
+    # be taken for the one closing a note. A note is placed by its neighbours.
+    pieces = [replace(p, text="") if p.node is None and p.text != SPLIT else p for p in pieces]
     flat = "".join(p.text for p in pieces)
     to_built = CharMap(flat, built)
     to_edited = CharMap(built, edited)

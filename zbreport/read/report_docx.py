@@ -187,48 +187,51 @@ def _joined(paragraphs: list[RawParagraph], accept: bool) -> Paragraph:
 
 
 def read_docx(path: Path) -> Body:
-    """The body of the .docx at `path`; InputError when it cannot be read as one."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("找不到 Word 文件", Location(path)) from None
-    except IsADirectoryError:
-        raise InputError("应为 .docx 文件，却是一个文件夹", Location(path)) from None
-    except OSError as exc:
-        raise InputError(f"无法读取 Word 文件：{exc.strerror}", Location(path)) from None
-    try:
-        return read_docx_bytes(data)
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, EOFError) as exc:
-        raise InputError(f"无法读取：不是 Word 文档（.docx），或文件已损坏（{type(exc).__name__}）", Location(path)) from None
+    """The body of the .docx at `path`, a file from outside: sizes, zip bombs and DTDs are refused
+    as the published-report reader refuses them (read/published/limits.py)."""
+    from .published import limits
+
+    limits.check_file(path)
+    with limits.open_zip(path, "Word 文档") as archive:
+
+        def part(name: str) -> bytes | None:
+            return limits.read_member(archive, name, path)
+
+        return _read(part, lambda data, name: limits.parse_xml(data, name, path), path)
 
 
 def read_docx_bytes(data: bytes) -> Body:
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        names = set(package.namelist())
+    """The body of a .docx zbreport has just made in memory."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        return _read(lambda name: archive.read(name) if name in names else None, lambda xml, _: etree.fromstring(xml, _PARSER))
 
-        def part(name: str | None) -> bytes | None:
-            if name is None or name not in names:
-                return None
-            # Word can save "Strict Open XML": the same markup in another namespace.
-            return package.read(name).replace(_STRICT_W, W.encode())
 
-        main = _target(package.read("_rels/.rels"), "", "/officeDocument")
-        if main is None or main not in names:
-            raise KeyError("no main document part")
-        rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
-        rels = part(rels_name) or b""
-        document = etree.fromstring(part(main), _PARSER)
-        styles = _style_names(part(_target(rels, main, "/styles")) if rels else None)
-        comments = _comments(part(_target(rels, main, "/comments")) if rels else None)
-        footnotes = part(_target(rels, main, "/footnotes")) if rels else None
-    body = document.find(w("body"))
+def _read(read_part, parse, path: Path | None = None) -> Body:
+    def part(name: str | None) -> bytes | None:
+        data = read_part(name) if name else None
+        # Word can save "Strict Open XML": the same markup in another namespace.
+        return data.replace(_STRICT_W, W.encode()) if data is not None else None
+
+    def xml(name: str | None):
+        data = part(name)
+        return parse(data, name) if data else None
+
+    package_rels = part("_rels/.rels")
+    main = _target(package_rels, "", "/officeDocument") if package_rels else None
+    document = xml(main)
+    body = document.find(w("body")) if document is not None else None
     if body is None:
-        raise KeyError("no body")
+        raise InputError("无法读取：不是 Word 文档（.docx），或文件已损坏", Location(path) if path else None)
+    rels = part(posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")) or b""  # type: ignore[arg-type]
+    styles = _style_names(xml(_target(rels, main, "/styles")) if rels else None)  # type: ignore[arg-type]
+    comments = _comments(xml(_target(rels, main, "/comments")) if rels else None)  # type: ignore[arg-type]
+    footnotes = xml(_target(rels, main, "/footnotes")) if rels else None  # type: ignore[arg-type]
     reader = _Reader(styles, comments)
     blocks = reader.blocks(body)
     notes = []
-    if footnotes:
-        for note in etree.fromstring(footnotes, _PARSER).iter(w("footnote")):
+    if footnotes is not None:
+        for note in footnotes.iter(w("footnote")):
             if note.get(w("type"), "normal") == "normal":  # not the separator lines Word keeps there
                 notes.append([reader.paragraph(p) for p in note.iter(_P)])
     anchors = reader.anchors
@@ -240,7 +243,10 @@ def read_docx_bytes(data: bytes) -> Body:
 
 def _target(rels: bytes, source: str, type_suffix: str) -> str | None:
     """The part a relationship of this type points to, as a name inside the package."""
-    root = etree.fromstring(rels, _PARSER)
+    try:
+        root = etree.fromstring(rels, _PARSER)
+    except etree.XMLSyntaxError:
+        return None
     for relationship in root.iter(f"{{{_REL}}}Relationship"):
         if relationship.get("Type", "").endswith(type_suffix) and relationship.get("TargetMode") != "External":
             target = relationship.get("Target", "")
@@ -250,10 +256,9 @@ def _target(rels: bytes, source: str, type_suffix: str) -> str | None:
     return None
 
 
-def _style_names(xml: bytes | None) -> dict[str, str]:
-    if not xml:
+def _style_names(root) -> dict[str, str]:
+    if root is None:
         return {}
-    root = etree.fromstring(xml, _PARSER)
     names = {}
     for style in root.iter(w("style")):
         name = style.find(w("name"))
@@ -261,10 +266,9 @@ def _style_names(xml: bytes | None) -> dict[str, str]:
     return names
 
 
-def _comments(xml: bytes | None) -> dict[str, Comment]:
-    if not xml:
+def _comments(root) -> dict[str, Comment]:
+    if root is None:
         return {}
-    root = etree.fromstring(xml, _PARSER)
     comments = {}
     for comment in root.iter(w("comment")):
         cid = comment.get(w("id"), "")
