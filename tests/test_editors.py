@@ -483,3 +483,20 @@ def test_pull_rewrites_a_cell_of_a_markdown_table(project, tmp_path):
     assert other.read_text(encoding="utf-8").endswith(
         "| 平台 | 访问量 |\n|---|---:|\n| 门户网站 | {{表二·规章·本年制发件数}}万多次 |\n| 政务微信 | 3万次 |\n"
     )
+
+
+def test_a_hostile_edited_file_is_refused_without_harm(project, sample_docx, tmp_path):
+    hostile = tmp_path / "审阅稿.docx"
+    with zipfile.ZipFile(sample_docx) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    laughs = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    parts["word/document.xml"] = laughs + parts["word/document.xml"].split(b"?>", 1)[1]
+    with zipfile.ZipFile(hostile, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    result = run_cli("diff", project, hostile)
+    assert result.code == 2 and "DTD" in result.stderr and "Traceback" not in result.output
+    # At build's output path it is a file zbreport did not write: left alone.
+    before = hostile.read_bytes()
+    assert run_cli("build", project, "-o", hostile).code == 3
+    assert hostile.read_bytes() == before
