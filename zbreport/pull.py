@@ -426,8 +426,10 @@ def _not_writable(change: ParagraphChange, origin: Origin | None) -> str:
         return "模板中的文字不在项目中，不会写回；请在模板文件中修改"
     if "section-title" in parts:
         return "章节标题是官方格式，不会写回"
-    if origin.part == "title" and (origin.block != 0 or change.kind != "changed"):
+    if origin.part == "title" and origin.block != 0:
         return "标题第二行由 report.yaml 的“年度”生成，不会写回；年度有误请改年度"
+    if origin.part == "title" and change.kind != "changed":
+        return "标题第一行是 report.yaml 的机关全称，只能改写，不能拆分、合并或删除；请手动修改"
     if len(parts) > 1:
         return "这处改动跨越了两个部分，请手动修改"
     for unit in change.olds:
