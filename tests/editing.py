@@ -127,3 +127,19 @@ def set_cell(document, table_index: int, row: int, col: int, text: str) -> None:
     """A table cell retyped: its paragraph's runs replaced."""
     cell = document.tables[table_index].cell(row, col)
     retype(cell.paragraphs[0], text, every=1)
+
+
+def track_split(document, before: str, author: str, date: str) -> None:
+    """Enter pressed before `before` with changes tracked: the first paragraph's mark is an insertion."""
+    split_paragraph(document, before)
+    first = paragraph_with(document, before)._p.getprevious()
+    properties = first.get_or_add_pPr()
+    mark = properties.find(qn("w:rPr"))
+    if mark is None:
+        mark = OxmlElement("w:rPr")
+        properties.append(mark)
+    inserted = OxmlElement("w:ins")
+    inserted.set(qn("w:id"), str(next(_IDS)))
+    inserted.set(qn("w:author"), author)
+    inserted.set(qn("w:date"), date)
+    mark.append(inserted)

@@ -26,6 +26,7 @@ from editing import (
     set_cell,
     split_paragraph,
     track_changes,
+    track_split,
 )
 from zbreport import cli
 
@@ -500,3 +501,16 @@ def test_a_hostile_edited_file_is_refused_without_harm(project, sample_docx, tmp
     before = hostile.read_bytes()
     assert run_cli("build", project, "-o", hostile).code == 3
     assert hostile.read_bytes() == before
+
+
+def test_a_tracked_split_is_one_paragraph_until_accepted(project, edited):
+    document, save = edited
+    track_split(document, "二是落实“谁起草谁解读", "张三", "2025-01-10T09:30:00Z")
+    path = save()
+    before = json.loads(run_cli("diff", project, path, "--format", "json").stdout)
+    assert before["paragraphs"] == []
+    assert [(r["kind"], r["author"], r["text"]) for r in before["revisions"]] == [("insert", "张三", "（分段）")]
+    accepted = json.loads(run_cli("diff", project, path, "--format", "json", "--accept-changes").stdout)
+    assert [c["kind"] for c in accepted["paragraphs"]] == ["split"]
+    assert run_cli("pull", project, path, "--yes", "--accept-changes").code == 0
+    assert "同步推进。\n\n二是落实" in (project / "sections" / "5-problems.md").read_text(encoding="utf-8")

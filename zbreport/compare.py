@@ -445,7 +445,10 @@ def _remarks(
 
 
 def _revision(revision: Revision, origin: Origin | None, cell: str = "", added: bool = False) -> Remark:
-    return Remark(revision.kind, revision.author, revision.date, revision.text, "", origin, cell, added)
+    text = revision.text
+    if revision.paragraph_mark:
+        text = "（分段）" if revision.kind == "insert" else "（与下一段合并）"
+    return Remark(revision.kind, revision.author, revision.date, text, "", origin, cell, added)
 
 
 def _comment(comment: Comment, origin: Origin | None, cell: str = "", added: bool = False) -> Remark:

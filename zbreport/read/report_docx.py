@@ -48,6 +48,7 @@ class Revision:
     author: str
     date: str  # as Word writes it: 2025-01-10T09:30:00Z
     text: str
+    paragraph_mark: bool = False  # a paragraph split (mark inserted) or joined (mark deleted)
 
 
 @dataclass(frozen=True)
@@ -336,8 +337,15 @@ class _Reader:
         paragraph = RawParagraph(style)
         mark = element.find(f"{w('pPr')}/{w('rPr')}")
         if mark is not None:
-            paragraph.mark_inserted = mark.find(w("ins")) is not None
-            paragraph.mark_deleted = mark.find(w("del")) is not None
+            for change in (mark.find(w("ins")), mark.find(w("del"))):
+                if change is None:
+                    continue
+                inserted = change.tag == w("ins")
+                paragraph.mark_inserted |= inserted
+                paragraph.mark_deleted |= not inserted
+                kind: Literal["insert", "delete"] = "insert" if inserted else "delete"
+                self.revisions.append(Revision(kind, change.get(w("author"), ""), change.get(w("date"), ""), "", True))
+                paragraph.pieces.append(Piece("", len(self.revisions) - 1, inserted, not inserted))
         for node in element.iter():
             if node is element or next(node.iterancestors(_P), None) is not element:
                 continue  # a text box's paragraph inside this one
