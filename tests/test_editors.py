@@ -514,3 +514,12 @@ def test_a_tracked_split_is_one_paragraph_until_accepted(project, edited):
     assert [c["kind"] for c in accepted["paragraphs"]] == ["split"]
     assert run_cli("pull", project, path, "--yes", "--accept-changes").code == 0
     assert "同步推进。\n\n二是落实" in (project / "sections" / "5-problems.md").read_text(encoding="utf-8")
+
+
+def test_an_added_heading_is_written_as_one(project, edited, tmp_path):
+    document, save = edited
+    anchor = paragraph_with(document, "针对上述不足")
+    heading = anchor.insert_paragraph_before("（二）改进措施", style=document.styles["Heading 2"])
+    assert heading.style.name == "Heading 2"
+    assert run_cli("pull", project, save(), "--yes").code == 0
+    assert "有待提升。\n\n## （二）改进措施\n\n针对上述不足" in (project / "sections" / "5-problems.md").read_text(encoding="utf-8")
