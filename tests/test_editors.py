@@ -523,3 +523,46 @@ def test_an_added_heading_is_written_as_one(project, edited, tmp_path):
     assert heading.style.name == "Heading 2"
     assert run_cli("pull", project, save(), "--yes").code == 0
     assert "有待提升。\n\n## （二）改进措施\n\n针对上述不足" in (project / "sections" / "5-problems.md").read_text(encoding="utf-8")
+
+
+OWN_SECTIONS = """标题: |
+  淄博市人民政府办公室
+  2024年度政务公开工作报告
+章节:
+  - {标题: 一、总体情况, 文件: 1-overview.md}
+  - {标题: 二、主动公开政府信息情况, 文件: 2-proactive.md, 表格: 表二}
+  - {标题: 三、收到和处理政府信息公开申请情况, 文件: 3-applications.md, 表格: 表三}
+  - {标题: 四、政府信息公开行政复议、行政诉讼情况, 文件: 4-review-litigation.md, 表格: 表四}
+  - {标题: 五、问题和改进, 文件: 5-problems.md}
+  - {标题: 六、其他需要报告的事项, 文件: 6-other.md}
+"""
+
+
+def test_pull_writes_a_title_and_section_title_of_the_report_s_own(project, tmp_path):
+    report = project / "report.yaml"
+    report.write_text(report.read_text(encoding="utf-8") + OWN_SECTIONS, encoding="utf-8")
+    built = tmp_path / "审阅稿.docx"
+    assert run_cli("build", project, "-o", built).code == 0, "the project reads"
+    document = open_report(built)
+    replace_words(document, "2024年度政务公开工作报告", "2024年度政府信息公开工作报告")
+    replace_words(document, "五、问题和改进", "五、存在的问题和改进措施")
+    document.save(str(built))
+
+    result = run_cli("pull", project, built, "--yes")
+
+    assert result.code == 0, result.output
+    text = report.read_text(encoding="utf-8")
+    assert "标题: |\n  淄博市人民政府办公室\n  2024年度政府信息公开工作报告\n章节:" in text
+    assert "  - {标题: 五、存在的问题和改进措施, 文件: 5-problems.md}" in text
+
+
+def test_official_titles_are_not_written(project, edited):
+    document, save = edited
+    replace_words(document, "2024年政府信息公开工作年度报告", "2024年度政府信息公开工作报告")
+    replace_words(document, "五、存在的主要问题及改进情况", "五、问题")
+    before = files_of(project)
+    result = run_cli("pull", project, save(), "--yes")
+    assert result.code == 0
+    assert "这一行由“年度”生成，不会写回" in result.stdout
+    assert "这是官方格式的章节标题，不会写回" in result.stdout
+    assert files_of(project) == before

@@ -271,6 +271,8 @@ def _best_pairing(olds: list[Unit], news: list[Unit], allow_split: bool) -> list
                 options.append((score, [([], [y])] + rest))
             if x < n and y < m and olds[x].kind == news[y].kind:
                 gain = 1.0 if olds[x].kind == "table" else shared(olds[x].key, news[y].key)
+                if gain <= 0 and _same_role(olds[x], news[y]):
+                    gain = 0.5  # a title rewritten beyond recognition is still the title
                 if gain > 0:
                     score, rest = best[(x + 1, y + 1)]
                     options.append((score + gain, [([x], [y])] + rest))
@@ -286,6 +288,16 @@ def _best_pairing(olds: list[Unit], news: list[Unit], allow_split: bool) -> list
                     options.append((score + gain, [([x, x + 1], [y])] + rest))
             best[(x, y)] = max(options, key=lambda option: option[0])
     return best[(0, 0)][1]
+
+
+_ROLES = {"title": re.compile(r"(?i)title|标题"), "section-title": re.compile(r"(?i)heading\s*1|标题\s*1")}
+
+
+def _same_role(old: Unit, new: Unit) -> bool:
+    """A title line or a section title, and a paragraph in the style Word gives those."""
+    role = _ROLES.get(old.origin.part) if old.origin is not None else None
+    style = getattr(new.item, "style", "") or ""
+    return role is not None and role.fullmatch(style.strip()) is not None
 
 
 def attach_origins(built: list[Unit], document: Document) -> None:

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from .compare import Comparison, Origin, ParagraphChange
 from .diagnostics import Location
 from .document import Document, OfficialTable
@@ -38,7 +40,7 @@ from .model import (
 )
 from .read.markdown import parse_markdown
 from .reword import BODY, LEAD, SPLIT, Atom, FigureEdit, Piece, block_pieces, nodes_of, pieces_of, reword
-from .words import INTRO, ISSUER
+from .words import INTRO, ISSUER, SECTION_TITLE, SECTIONS, TITLE, YEAR
 from .write.changes import where
 from .write.paragraph_markdown import inline_markdown
 from .write.sources import MarkdownText, SourceFile, YamlText, _Block, yaml_block, yaml_string
@@ -170,8 +172,11 @@ class _Planner:
         if reason:
             self.plan.not_written.append(NotWritten(shown, reason))
             return
-        if origin is not None and origin.part == "title":
+        if origin is not None and origin.part == "title" and change.kind == "changed":
             self.title(change, shown)
+            return
+        if origin is not None and origin.part == "section-title" and change.kind == "changed":
+            self.section_title(change, shown)
             return
         container = self.container(origin)
         if container is None:
@@ -298,15 +303,54 @@ class _Planner:
         container.what.append(f"第 {self.line_of(origin)} 行之后：新增段落")
 
     def title(self, change: ParagraphChange, shown: str) -> None:
-        path = self.report_yaml()
-        yaml_text, what = self.yaml(path)
-        found = yaml_text.keys.get(ISSUER)
+        """A title line: a line of report.yaml's 标题 where it has one, else 机关全称 over the generated title."""
+        meta = self.report.meta
+        line = int(change.olds[0].origin.block or 0)  # type: ignore[union-attr]
         new = change.new.replace(SPLIT, "").strip()
+        yaml_text, what = self.yaml(self.report_yaml())
+        if meta.written_title:
+            lines = list(meta.title_lines)
+            found = yaml_text.keys.get(TITLE)
+            if found is None or not new or line >= len(lines):
+                self.plan.not_written.append(NotWritten(shown, f"无法写回标题，请手动修改 report.yaml 的“{TITLE}”"))
+                return
+            lines[line] = new
+            value = yaml_block("\n".join(lines), found[0].start_mark.column + 2) if len(lines) > 1 else yaml_string(new)
+            yaml_text.replace(found[1], value)
+            what.append(f"第 {found[1].start_mark.line + 1} 行：{TITLE}第 {line + 1} 行改为“{new}”")
+            return
+        if line != 0:
+            self.plan.not_written.append(
+                NotWritten(shown, f"这一行由“{YEAR}”生成，不会写回；如要用本机关自己的标题，请在 report.yaml 中写“{TITLE}”")
+            )
+            return
+        found = yaml_text.keys.get(ISSUER)
         if found is None or not new:
-            self.plan.not_written.append(NotWritten(shown, "无法写回机关全称，请手动修改 report.yaml"))
+            self.plan.not_written.append(NotWritten(shown, f"无法写回{ISSUER}，请手动修改 report.yaml"))
             return
         yaml_text.replace(found[1], yaml_string(new))
-        what.append(f"第 {found[1].start_mark.line + 1} 行：{ISSUER} 改为“{new}”")
+        what.append(f"第 {found[1].start_mark.line + 1} 行：{ISSUER}改为“{new}”")
+
+    def section_title(self, change: ParagraphChange, shown: str) -> None:
+        """A section's own title (report.yaml's 章节) is written there; an official one is not."""
+        sections = self.document.sections
+        section = change.olds[0].origin.section  # type: ignore[union-attr]
+        index = next((i for i, s in enumerate(sections) if s is section), None)
+        yaml_text, what = self.yaml(self.report_yaml())
+        found = yaml_text.keys.get(SECTIONS)
+        items = found[1].value if found is not None and isinstance(found[1], yaml.SequenceNode) else []
+        if not self.report.meta.sections or index is None or index >= len(items):
+            self.plan.not_written.append(
+                NotWritten(shown, f"这是官方格式的章节标题，不会写回；如要用自己的章节标题，请在 report.yaml 中写“{SECTIONS}”")
+            )
+            return
+        title = next((v for k, v in items[index].value if isinstance(k, yaml.ScalarNode) and k.value == SECTION_TITLE), None)
+        new = change.new.replace(SPLIT, "").strip()
+        if title is None or not new:
+            self.plan.not_written.append(NotWritten(shown, f"无法写回章节标题，请手动修改 report.yaml 的“{SECTIONS}”"))
+            return
+        yaml_text.replace(title, yaml_string(new))
+        what.append(f"第 {title.start_mark.line + 1} 行：{SECTIONS}第 {index + 1} 项的{SECTION_TITLE}改为“{new}”")
 
     def written(self, atoms: list[Atom], shown: str, heading: bool = False) -> str:
         markdown = markdown_for(atoms, self.scope, heading)
@@ -424,19 +468,17 @@ def _not_writable(change: ParagraphChange, origin: Origin | None) -> str:
     parts = {u.origin.part if u.origin else None for u in change.olds}
     if "template" in parts:
         return "模板中的文字不在项目中，不会写回；请在模板文件中修改"
-    if "section-title" in parts:
-        return "章节标题是官方格式，不会写回"
-    if origin.part == "title" and origin.block != 0:
-        return "标题第二行由 report.yaml 的“年度”生成，不会写回；年度有误请改年度"
+    if "section-title" in parts and (change.kind != "changed" or origin.part != "section-title"):
+        return "章节标题只能改写，不能拆分、合并或删除；请手动修改"
     if origin.part == "title" and change.kind != "changed":
-        return "标题第一行是 report.yaml 的机关全称，只能改写，不能拆分、合并或删除；请手动修改"
+        return "标题只能改写，不能拆分、合并或删除；请手动修改 report.yaml"
     if len(parts) > 1:
         return "这处改动跨越了两个部分，请手动修改"
     for unit in change.olds:
         block = unit.origin.block if unit.origin else None
         if isinstance(block, CodeBlock):
             return "代码块的改动不会自动写回，请手动修改"
-        if not isinstance(block, (Heading, Paragraph)) and unit.origin and unit.origin.part != "title":
+        if not isinstance(block, (Heading, Paragraph)) and unit.origin and unit.origin.part not in ("title", "section-title"):
             return "这种内容的改动不会自动写回，请手动修改"
         if isinstance(block, Heading) and change.kind == "merged":
             return "标题与段落合并了，请手动修改"

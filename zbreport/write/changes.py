@@ -78,12 +78,12 @@ def where(origin: Origin | None) -> str:
     if origin is None:
         return "（位置不明）"
     if origin.part == "title":
-        return "标题（report.yaml 的机关全称）" if origin.block == 0 else "标题（由年度生成）"
+        return f"标题第 {int(origin.block or 0) + 1} 行"
     location = Location(origin.location.path, origin.location.line) if origin.location else None  # a block: its line
     if origin.part == "intro":
         return f"导语（{relative(location)}）" if location else "导语（自动生成）"
     if origin.part == "section-title":
-        return f"章节标题“{origin.section.title if origin.section else ''}”（官方格式）"
+        return f"章节标题“{origin.section.title if origin.section else ''}”"
     if origin.part == "template":
         return "模板中的文字（不在项目中）"
     return relative(location) if location else "正文"
