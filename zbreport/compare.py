@@ -36,7 +36,6 @@ from .read.report_docx import Paragraph as DocParagraph
 from .reword import SPLIT, Piece, block_pieces
 
 Part = Literal["title", "intro", "section-title", "narrative", "template"]
-_BULLET = "● "
 
 
 @dataclass(frozen=True)
@@ -47,12 +46,11 @@ class Origin:
     location: Location | None = None
     section: DocumentSection | None = None
     block: object = None  # Heading, Paragraph, CodeBlock, GridTable, OfficialTable; the title line's index
-    marker: str = ""  # the list number or bullet the writer prints before a list item
     quoted: bool = False  # inside a block quote or a list, not at the top of its file
 
     def pieces(self) -> list[Piece]:
         if isinstance(self.block, (Heading, Paragraph)):
-            return block_pieces(self.block, self.marker)
+            return block_pieces(self.block)
         return []
 
 
@@ -161,24 +159,17 @@ def _paragraph(text: str, origin: Origin) -> Unit:
     return Unit("paragraph", text, normalized(text), origin)
 
 
-def _blocks(blocks, part: Part, section: DocumentSection | None, marker: str = "", quoted: bool = False) -> list[Unit]:
+def _blocks(blocks, part: Part, section: DocumentSection | None, quoted: bool = False) -> list[Unit]:
     units: list[Unit] = []
     for block in blocks:
-        where = getattr(block, "location", None)
-        origin = Origin(part, where, section, block, marker, quoted)
-        marker = ""
+        origin = Origin(part, getattr(block, "location", None), section, block, quoted)
         if isinstance(block, (Heading, Paragraph)):
             units.append(_paragraph("".join(p.text for p in origin.pieces()), origin))
         elif isinstance(block, ListBlock):
-            for number, item in enumerate(block.items, start=block.start):
-                mark = f"{number}." if block.ordered else _BULLET
-                if item and isinstance(item[0], (Paragraph, Heading)):
-                    units += _blocks(item[:1], part, section, mark, True)
-                    units += _blocks(item[1:], part, section, "", True)
-                else:
-                    units += _blocks(item, part, section, "", True)
+            for item in block.items:
+                units += _blocks(item, part, section, True)
         elif isinstance(block, BlockQuote):
-            units += _blocks(block.blocks, part, section, "", True)
+            units += _blocks(block.blocks, part, section, True)
         elif isinstance(block, CodeBlock):
             units.append(_paragraph(block.text, origin))
         elif isinstance(block, GridTable):

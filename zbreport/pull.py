@@ -217,7 +217,7 @@ class _Planner:
         for i, unit in enumerate(change.olds):
             if i:
                 pieces.append(Piece(SPLIT, None, (), (BODY, i)))
-            pieces += block_pieces(unit.origin.block, unit.origin.marker, i)  # type: ignore[union-attr,arg-type]
+            pieces += block_pieces(unit.origin.block, i)  # type: ignore[union-attr,arg-type]
         result = reword(pieces, change.old, change.new)
         for edit in result.figures:
             self.plan.not_written.append(NotWritten(shown, _figure_message(edit)))

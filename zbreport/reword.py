@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Hashable, Union
 
-from .model import Code, Container, Heading, Image, Inline, LineBreak, Link, Note, Paragraph, Placeholder, Text, inline_text
+from .model import Code, Container, Heading, Image, Inline, LineBreak, Link, Note, Paragraph, Placeholder, Text
 
 SPLIT = "\u2029"  # PARAGRAPH SEPARATOR: where an editor split one paragraph into several
 Mark = Union[Container, Code]  # a Code node marks its characters as code, innermost
@@ -32,14 +32,13 @@ class Piece:
     """A stretch of a paragraph's text and where it comes from.
 
     `node` is the leaf it prints (Text, Code, Placeholder, LineBreak, Image, Note); None for
-    text the writer adds (a list number, a link's address) that is never written back.
+    the boundary between two paragraphs joined for comparison (SPLIT).
     """
 
     text: str
     node: Inline | None
     marks: tuple[Mark, ...] = ()
     owner: Hashable = None  # which part of the old text it belongs to (a run-in heading, the paragraph)
-    shows: Inline | None = None  # for text the writer adds: the node it stands for (a Note)
 
 
 @dataclass(frozen=True)
@@ -95,29 +94,22 @@ def pieces_of(nodes: tuple[Inline, ...], owner: Hashable = None, marks: tuple[Ma
             out.append(Piece(node.text, node, marks, owner))
         elif isinstance(node, LineBreak):
             out.append(Piece("\n", node, marks, owner))
-        elif isinstance(node, Link):
+        elif isinstance(node, Container):  # a link's text is the link: Word holds the address apart
             out += pieces_of(node.children, owner, marks + (node,))
-            if node.target and inline_text(node.children).strip() != node.target:
-                out.append(Piece(f"（{node.target}）", None, marks, owner))
-        elif isinstance(node, Container):
-            out += pieces_of(node.children, owner, marks + (node,))
-        elif isinstance(node, Image):
+        elif isinstance(node, (Image, Note)):  # a picture, a footnote's number: no text in the line
             out.append(Piece("", node, marks, owner))
-        elif isinstance(node, Note):
-            text = "".join(getattr(b, "text", "") for b in node.blocks)
-            out.append(Piece(f"（注：{text}）", None, marks, owner, shows=node))
     return out
 
 
 LEAD, BODY = "lead", "body"
 
 
-def block_pieces(block: Paragraph | Heading, marker: str = "", index: int = 0) -> list[Piece]:
+def block_pieces(block: Paragraph | Heading, index: int = 0) -> list[Piece]:
     """A heading's or paragraph's pieces; a run-in heading's are owned by (LEAD, index), the rest by (BODY, index).
 
-    `marker` is the list number or bullet the writer prints before a list item.
+    A list item's number is Word's numbering, not text, so it is not among them.
     """
-    out = [Piece(marker, None, (), (BODY, index))] if marker else []
+    out: list[Piece] = []
     if isinstance(block, Paragraph) and block.lead is not None:
         out += pieces_of(block.lead.content, (LEAD, index))
     return out + pieces_of(block.content, (BODY, index))
@@ -147,10 +139,6 @@ _FIGURE_CHARS = re.compile(r"[0-9０-９.．%％,+\-]+")
 
 def reword(pieces: list[Piece], built: str, edited: str) -> Reworded:
     """The edited text as atoms traced to the pieces; placeholders kept where their value survived."""
-    # Text the writer adds (a list number, a note's text, a link's address) is left out of the
-    # alignment: whether the writer prints it or not, it is the writer's, and an edited 。 must not
-    # be taken for the one closing a note. A note is placed by its neighbours.
-    pieces = [replace(p, text="") if p.node is None and p.text != SPLIT else p for p in pieces]
     flat = "".join(p.text for p in pieces)
     to_built = CharMap(flat, built)
     to_edited = CharMap(built, edited)
@@ -196,7 +184,7 @@ def reword(pieces: list[Piece], built: str, edited: str) -> Reworded:
     for i, piece in enumerate(pieces):
         start, end = starts[i], starts[i] + len(piece.text)
         visible = any(to_built.forward[f] is not None for f in range(start, end))
-        node_atom = Atom("node", node=piece.node or piece.shows, marks=piece.marks, owner=piece.owner)
+        node_atom = Atom("node", node=piece.node, marks=piece.marks, owner=piece.owner)
         if isinstance(piece.node, Placeholder) and visible:
             span = _value_span(range(start, end), to_built, to_edited, edited)
             mapped = [forward(f) for f in range(start, end)]
@@ -212,13 +200,7 @@ def reword(pieces: list[Piece], built: str, edited: str) -> Reworded:
             if not (all(m is not None for m in mapped) and mapped == list(range(mapped[0], mapped[0] + len(mapped)))):  # type: ignore[operator]
                 result.figures.append(FigureEdit(piece.node, piece.text, edited[lo:hi]))
         elif piece.node is not None and not visible and not isinstance(piece.node, (Text, Code)):
-            place(point(start), node_atom)  # an image, or a break or note the writer shows otherwise
-        elif piece.node is None and piece.shows is not None:
-            survived = [k for k in (forward(f) for f in range(start, end)) if k is not None]
-            if survived:
-                place(survived[0], node_atom)
-            elif not visible:
-                place(point(start), node_atom)
+            place(point(start), node_atom)  # a picture, a footnote: placed by the text around them
 
     for i, piece in lost:  # a value moved elsewhere in the paragraph is still the placeholder
         found = _find_value(piece.text, edited, origin, taken)
