@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from copy import deepcopy
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from docx.text.paragraph import Paragraph
 
 from conftest import line_of, run_cli, run_process
 from editing import (
@@ -566,3 +568,20 @@ def test_official_titles_are_not_written(project, edited):
     assert "这一行由“年度”生成，不会写回" in result.stdout
     assert "这是官方格式的章节标题，不会写回" in result.stdout
     assert files_of(project) == before
+
+
+def test_an_item_added_to_a_list_is_written_as_one(project, tmp_path):
+    other = project / "sections" / "6-other.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\n工作要点：\n\n1. 完善目录。\n2. 加强解读。\n\n结束语。\n", encoding="utf-8")
+    built = tmp_path / "审阅稿.docx"
+    assert run_cli("build", project, "-o", built).code == 0
+    document = open_report(built)
+    item = paragraph_with(document, "完善目录。")
+    copy = deepcopy(item._p)  # Enter at the end of the first item: a paragraph with its numbering
+    item._p.addnext(copy)
+    retype(Paragraph(copy, item._parent), "规范发布。")
+    document.save(str(built))
+
+    assert run_cli("pull", project, built, "--yes").code == 0
+
+    assert other.read_text(encoding="utf-8").endswith("1. 完善目录。\n1. 规范发布。\n2. 加强解读。\n\n结束语。\n")

@@ -298,8 +298,10 @@ class _Planner:
         if slot is None:
             self.plan.not_written.append(NotWritten(f"{where(origin)} 之后", "新增的段落找不到写入的位置，请手动添加：" + change.new))
             return
-        for text in reversed(texts):
-            markdown.insert_after(slot[1] or slot[0], text)
+        for paragraph, text in reversed(list(zip(change.news, texts))):
+            # Enter at the end of a list item in Word makes another item of the list.
+            if not (_LIST_STYLE.fullmatch(paragraph.style.strip()) and markdown.insert_item_after(slot[0], text)):
+                markdown.insert_after(slot[1] or slot[0], text)
         container.what.append(f"第 {self.line_of(origin)} 行之后：新增段落")
 
     def title(self, change: ParagraphChange, shown: str) -> None:
@@ -496,6 +498,9 @@ def _figure_message(edit: FigureEdit) -> str:
 def _has_default_table(origin: Origin) -> bool:
     section = origin.section
     return section is not None and any(isinstance(b, OfficialTable) for b in section.blocks)
+
+
+_LIST_STYLE = re.compile(r"(?i)list\s*paragraph|列出段落|列表段落")
 
 
 def _heading_level(style: str) -> int:

@@ -206,7 +206,16 @@ class MarkdownText:
             return
         _, rest = self.prefixes(block) if inside else ("", "")
         blank = (rest.rstrip() or "") + self.newline
-        self._edit(block.end, block.end, [blank] + self._lines(markdown, rest, rest))
+        end = block.end if inside or block.item is None else max(block.end, block.item[1])  # after the whole item
+        self._edit(end, end, [blank] + self._lines(markdown, rest, rest))
+
+    def insert_item_after(self, block: _Block, markdown: str) -> bool:
+        """A new list item after the item `block` opens, with the same marker (Markdown numbers items itself)."""
+        if block.item is None:
+            return False
+        first, rest = self.prefixes(block)
+        self._edit(block.item[1], block.item[1], self._lines(markdown, first, rest))
+        return True
 
     def insert_at(self, index: int, markdown: str) -> None:
         lines = self._lines(markdown, "", "")
