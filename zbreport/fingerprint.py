@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 from lxml import etree
 
 from .diagnostics import InputError
-from .format import Format
+from .model import Report
 
 CUSTOM_PART = "docProps/custom.xml"
 FINGERPRINT = "zbreport-fingerprint"
@@ -141,19 +141,19 @@ def recorded_sources(path: Path) -> dict[str, str]:
     return {name[len(SOURCE) :]: value for name, value in properties.items() if name.startswith(SOURCE)}
 
 
-def source_hashes(project_dir: Path, fmt: Format) -> dict[str, str]:
-    """A short hash of each project file the report is read from (report.yaml, sections, tables)."""
-    from .read.project import REPORT_FILE, SECTIONS_DIR, TABLES_DIR
+def source_hashes(report: Report) -> dict[str, str]:
+    """A short hash of each project file the report was read from: report.yaml, sections, tables."""
+    from .read.project import REPORT_FILE
 
-    paths = [REPORT_FILE]
-    paths += [f"{SECTIONS_DIR}/{s.file_name}" for s in fmt.sections]
-    paths += [f"{TABLES_DIR}/{t.file_name}" for t in fmt.tables.values()]
+    root = report.project_dir
+    paths = [root / REPORT_FILE] + [s.source for s in report.sections if s.source is not None]
+    paths += [t.source for t in report.tables.values()]
     hashes = {}
-    for relative in paths:
+    for path in paths:
         try:
-            hashes[relative] = file_hash((project_dir / relative).read_bytes())
-        except OSError:
-            continue  # a missing optional section file: nothing to compare later
+            hashes[path.relative_to(root).as_posix()] = file_hash(path.read_bytes())
+        except (OSError, ValueError):
+            continue  # a missing table file (an error found before), or one outside the project
     return hashes
 
 
