@@ -585,3 +585,16 @@ def test_an_item_added_to_a_list_is_written_as_one(project, tmp_path):
     assert run_cli("pull", project, built, "--yes").code == 0
 
     assert other.read_text(encoding="utf-8").endswith("1. 完善目录。\n1. 规范发布。\n2. 加强解读。\n\n结束语。\n")
+
+
+def test_a_cell_of_a_table_kept_in_excel_is_said_where_to_change(project, edited):
+    assert run_cli("tables", "export", project, "-o", project / "tables" / "表格.xlsx").code == 0
+    for name in ("table2.yaml", "table3.yaml", "table4.yaml"):
+        (project / "tables" / name).unlink()
+    document, save = edited
+    set_cell(document, 1, 3, 3, "244")
+    before = files_of(project)
+    result = run_cli("pull", project, save(), "--yes")
+    assert result.code == 0, result.output
+    assert "这张表填在 Excel 工作簿中" in result.stdout and "表三!D5" in result.stdout and "改为 244" in result.stdout
+    assert files_of(project) == before

@@ -381,6 +381,10 @@ class _Planner:
         if cell.location is None:
             self.plan.not_written.append(NotWritten(shown, "表格文件中没有这个单元格，请手动填写"))
             return
+        if getattr(cell.location, "cell", None) or cell.location.path.suffix.lower() not in (".yaml", ".yml"):
+            where_ = _relative_location(cell.location)
+            self.plan.not_written.append(NotWritten(shown, f"这张表填在 Excel 工作簿中（{where_}），请在那里改为 {value}"))
+            return
         yaml_text, what = self.yaml(cell.location.path)
         node = yaml_text.scalar_at(cell.location)
         if node is None:
