@@ -163,3 +163,22 @@ def test_with_other_formats_nothing_is_written_when_the_docx_was_edited(built, p
     result = run_cli("build", project, "--format", "docx", "--format", "html")
     assert result.code == 3 and "生成后被修改过" in result.stderr
     assert not built.with_suffix(".html").exists(), "all formats or none"
+
+
+def test_building_many_projects_leaves_an_edited_report_alone(tmp_path):
+    from test_batch import make_projects
+
+    first, second = make_projects(tmp_path / "各部门", 2)
+    assert run_cli("build", tmp_path / "各部门", "--jobs", "1").code == 0
+    edited = first / "第1单位2024年政府信息公开工作年度报告.docx"
+    document = open_report(edited)
+    replace_words(document, "认真办理每一件申请", "认真办好每一件申请")
+    document.save(str(edited))
+    before = edited.read_bytes()
+
+    result = run_cli("build", tmp_path / "各部门", "--jobs", "1")
+
+    assert result.code == 3, result.output
+    assert edited.read_bytes() == before
+    assert "生成后被修改过" in result.stdout
+    assert examine(second / "第2单位2024年政府信息公开工作年度报告.docx").state == "unchanged"
