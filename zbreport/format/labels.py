@@ -8,9 +8,14 @@ these are the same label. A label with a character or two lost or changed but st
 one official label by a clear margin is *damaged*: it can be read, but the reader should say so.
 Anything else is unknown, or ambiguous between several labels.
 
+A published table may also run a group label into the cell of the row under it
+("（三）不予公开1.属于国家秘密", where the merge was lost): given the `parents` that may stand
+before a label, the rest of the cell is read.
+
 The functions are pure, over the labels that may stand at one place of a table (the
 `candidates`) and the format's data passed in: a table file's loader and an importer of
-published reports use them alike.
+published reports use them alike, and say what they found in the same words
+(`damaged_warning`, `unknown_error`).
 """
 
 from __future__ import annotations
@@ -113,16 +118,33 @@ def _closeness(written: LabelKey, official: LabelKey) -> float:
     return ratio
 
 
-def read_label(written: str, candidates: Iterable[str], aliases: Mapping[str, tuple[str, ...]] | None = None) -> LabelReading:
+def read_label(
+    written: str,
+    candidates: Iterable[str],
+    aliases: Mapping[str, tuple[str, ...]] | None = None,
+    parents: Iterable[str] = (),
+) -> LabelReading:
     """The official label among `candidates` that `written` means (see the module's docstring).
 
     `aliases`: other wordings of an official label that mean it exactly (a format's `aliases`).
+    `parents`: group labels that may be written before the label in the same cell.
     """
-    aliases = aliases or {}
+    candidates = list(dict.fromkeys(candidates))  # a label repeated under several groups is one label here
+    reading = _read(written, candidates, aliases or {})
+    rest = _after_parents(written, parents) if reading.kind != "same" else None
+    if rest is None:
+        return reading
+    inner = _read(rest, candidates, aliases or {})
+    if inner.kind == "same" or (inner.accepted and not reading.accepted):
+        return LabelReading(inner.kind, written, inner.label, inner.candidates)
+    return reading
+
+
+def _read(written: str, candidates: list[str], aliases: Mapping[str, tuple[str, ...]]) -> LabelReading:
     official = {c: label_key(c) for c in candidates}
     key = label_key(written)
     same = [c for c, k in official.items() if _same(key, k, aliases.get(c, ()))]
-    if len(same) > 1 and key.number is not None:  # numbering tells apart labels with the same words
+    if len(same) > 1:  # the numbering, or its absence, tells apart labels with the same words (3.其他, 其他)
         same = [c for c in same if official[c].number == key.number] or same
     if len(same) == 1:
         return LabelReading("same", written, same[0])
@@ -141,6 +163,41 @@ def read_label(written: str, candidates: Iterable[str], aliases: Mapping[str, tu
         close = tuple(c for score, c in ranked if best_score - score < DAMAGED_MARGIN)
         return LabelReading("ambiguous", written, None, close)
     return LabelReading("unknown", written, None, (best,) if best_score >= SUGGEST_AT_LEAST else ())
+
+
+def _after_parents(written: str, parents: Iterable[str]) -> str | None:
+    """What follows the group labels `written` opens with (numbered or not), or None if it opens with none."""
+    prefixes = set()
+    for parent in parents:
+        folded = fold(parent)
+        prefixes.add(folded)
+        numbering = _NUMBERING.match(folded)
+        if numbering and numbering.end() < len(folded):
+            prefixes.add(folded[numbering.end() :])
+    rest = fold(written)
+    cut = True
+    while cut:
+        cut = False
+        for prefix in sorted(prefixes, key=len, reverse=True):
+            if prefix and rest.startswith(prefix) and len(rest) > len(prefix):
+                rest, cut = rest[len(prefix) :], True
+                break
+    return rest if rest != fold(written) else None
+
+
+def damaged_warning(reading: LabelReading) -> str:
+    """What a reader says about a damaged label it read as the official one."""
+    return f"“{reading.written}”按“{reading.label}”读取，请核对并改正标签"
+
+
+def unknown_error(reading: LabelReading) -> str:
+    """What a reader says about a label it cannot read: the labels it may be, or the closest one."""
+    message = f"无法识别“{reading.written}”"
+    if reading.kind == "ambiguous":
+        return message + "：可能是" + "、".join(f"“{c}”" for c in reading.candidates) + "，请写明是哪一项"
+    if reading.candidates:
+        return message + f"，是否应为“{reading.candidates[0]}”？"
+    return message
 
 
 def superseded(written: str, labels: Mapping[str, str]) -> str | None:

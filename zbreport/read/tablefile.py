@@ -9,9 +9,7 @@ it leaves missing, so one problem gives one finding.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -19,8 +17,9 @@ import yaml
 from . import sourceyaml
 from ..diagnostics import Finding, Location, Severity
 from ..format import CellForm, CellKey, Format, TableForm
-from ..format.labels import LabelReading, closest, likeness, read_label, superseded
+from ..format.labels import LabelReading, closest, damaged_warning, likeness, read_label, superseded, unknown_error
 from ..model import Entry, TableData, compute_totals
+from .values import read_value
 
 
 @dataclass
@@ -145,7 +144,7 @@ class _TableReader:
                 continue
             taken[label] = key_node
             if reading.kind == "damaged":
-                self.finding(Severity.WARNING, "label", f"“{key}”按“{label}”读取，请核对并改正标签", key_node)
+                self.finding(Severity.WARNING, "label", damaged_warning(reading), key_node)
             child = expected.children[label]
             if child.cell is not None:
                 self.entry(child.cell, value_node)
@@ -181,11 +180,7 @@ class _TableReader:
             scores = [likeness(reading.written, child.label) for reading, _ in unknown]
             meant[scores.index(max(scores))].append(child)
         for i, (reading, key_node) in enumerate(unknown):
-            message = f"无法识别“{reading.written}”"
-            if reading.kind == "ambiguous":
-                message += "：可能是" + "、".join(f"“{c}”" for c in reading.candidates) + "，请写明是哪一项"
-            elif reading.candidates:
-                message += f"，是否应为“{reading.candidates[0]}”？"
+            message = unknown_error(reading)
             if meant[i]:
                 message += "；此处缺少" + "、".join(f"“{child.label}”" for child in meant[i])
             elif not reading.candidates:
@@ -250,10 +245,6 @@ class _TableReader:
 
 # ---------------------------------------------------------------- one value
 
-NOT_APPLICABLE = frozenset({"/", "／", "—", "——", "-", "－", "–", "―"})  # printed as written
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋，", "0123456789.-+,")
-_NUMBER_WITH_NOTE = re.compile(r"([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)\s*([（(].*[)）])?", re.S)
-
 
 def parse_entry(path: Path, node: yaml.Node) -> Entry:
     """A value as typed: a number (with a note after it), "/" or a dash, blank, or something else."""
@@ -262,18 +253,7 @@ def parse_entry(path: Path, node: yaml.Node) -> Entry:
         return Entry("blank", "", loc)
     if not isinstance(node, yaml.ScalarNode):
         return Entry("invalid", sourceyaml.node_kind(node), loc)
-    text = str(node.value).strip()
-    match = _NUMBER_WITH_NOTE.fullmatch(text.translate(_FULL_WIDTH))
-    if match:
-        digits = match.group(1).replace(",", "")
-        number = Decimal(digits) if "." in digits else int(digits)
-        note = text[match.start(2) :] if match.group(2) else ""
-        return Entry("number", text, loc, number, note)
-    if text in NOT_APPLICABLE:
-        return Entry("not_applicable", text, loc)
-    if text == "":
-        return Entry("blank", text, loc)
-    return Entry("invalid", text, loc)
+    return read_value(str(node.value), loc)
 
 
 def unknown_key(

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from ...diagnostics import InputError, Location
 from ...format import Format
+from ...format.labels import label_key
 from . import limits
-from .labelmatch import label_core, label_key
 from .blocks import PAGE_NUMBER, Block, Cell, Note, Published, TableBlock, TextBlock
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
@@ -269,9 +269,8 @@ def _cut_row(above: list[_RawCell], below: list[_RawCell], fmt: Format) -> bool:
     first = next((c.text for c in below if c.text.strip()), "")
     if not first or _ROW_START.match(first.strip()) or not any(c.text.strip() for c in above):
         return False
-    labels = {label_key(s.text) for form in fmt.tables.values() for s in form.layout.cells if s.text}
-    cores = {label_core(s.text) for form in fmt.tables.values() for s in form.layout.cells if s.text}
-    if label_key(first) in labels or label_core(first) in cores:
+    labels = {label_key(s.text).words for form in fmt.tables.values() for s in form.layout.cells if s.text}
+    if label_key(first).words in labels:
         return False
     numeric = lambda c: bool(re.match(r"^\s*-?\d", c.text))  # noqa: E731
     for cell in below:

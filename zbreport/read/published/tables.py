@@ -8,23 +8,17 @@ extra column is read the same. Totals are read as published: `check` compares th
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from ...diagnostics import Finding, Location, Severity
 from ...format import CellForm, CellKey, Format, TableForm
 from ...model import Entry, TableData, compute_totals
+from ...format.labels import LabelReading, damaged_warning, fold, label_key, read_label, superseded, unknown_error
+from ..values import read_value, value_state
 from .blocks import Cell, TableBlock
-from .labelmatch import label_core, label_key, match_label
-from .values import looks_numeric, published_entry
 
 Place = Callable[[str], Location]  # where in the source, from a description of the spot
-
-# 2019 labels that cannot be a 2021 label written loosely: their presence names the old format.
-# (规范性文件 and 处理决定数量 can be damaged 2021 labels, so they alone do not.)
-_LOOSE_2021 = {"规范性文件", "处理决定数量"}
 
 
 def old_format_name(fmt: Format) -> str:
@@ -40,12 +34,11 @@ class TableReading:
 
 def table_kind(table: TableBlock, forms: dict[str, TableForm]) -> str | None:
     """Which official table a grid is, by how many of each table's printed labels it holds."""
-    keys = {label_key(c.text) for c in table.cells if c.text.strip()}
-    cores = {label_core(c.text) for c in table.cells if c.text.strip()}
+    written = {label_key(c.text).words for c in table.cells if c.text.strip()}
     best, best_count = None, 1
     for key, form in forms.items():
-        labels = {spot.text for spot in form.layout.cells if spot.text and spot.role != "corner"}
-        count = sum(1 for label in labels if label_key(label) in keys or label_core(label) in cores)
+        labels = {label_key(spot.text) for spot in form.layout.cells if spot.text and spot.role != "corner"}
+        count = sum(1 for label in labels if label.words in written or label.short in written)
         if count > best_count:
             best, best_count = key, count
     return best
@@ -73,16 +66,14 @@ def _cell_place(form: TableForm, cell: CellForm) -> str:
     return f"表{form.key}{where}"
 
 
-def _superseded(text: str, fmt: Format) -> str | None:
-    key = label_key(text)
-    for label, message in fmt.superseded.items():
-        if label not in _LOOSE_2021 and label_key(label) == key:
-            return message
-    return None
+def _is_value(text: str) -> bool:
+    """A data cell rather than a header: a number (with its note, if any), "/" or a dash."""
+    return value_state(text) in ("number", "not_applicable")
 
 
-def _is_number(text: str) -> bool:
-    return published_entry(text, Location(Path("."))).state == "number"
+def _flat(text: str) -> str:
+    """A cell's text in one line, for messages: "结果\n维持" → "结果 维持"."""
+    return " ".join(text.split())
 
 
 class _Common:
@@ -99,11 +90,17 @@ class _Common:
     def finding(self, severity: Severity, rule: str, message: str, where: str, cells: tuple[CellKey, ...] = ()) -> None:
         self.reading.findings.append(Finding(severity, rule, message, self.place(where), table=self.form.key, cells=cells))
 
-    def label_warning(self, written: str, official: str, where: str) -> None:
-        self.finding(Severity.WARNING, "label", f"“{written}”与官方格式的“{official}”不一致，按“{official}”读取", where)
+    def read_label(self, text: str, labels: Iterable[str], parents: Iterable[str] = ()) -> LabelReading:
+        return read_label(_flat(text), labels, self.fmt.aliases, parents)
+
+    def accept(self, reading: LabelReading, where: str) -> str | None:
+        """The official label read, said where it was damaged (as a project's table file says it); None if none."""
+        if reading.kind == "damaged":
+            self.finding(Severity.WARNING, "label", damaged_warning(reading), where)
+        return reading.label if reading.accepted else None
 
     def old_format(self, text: str, where: str) -> bool:
-        message = _superseded(text, self.fmt)
+        message = superseded(text, self.fmt.superseded)
         if message is None:
             return False
         if not self.reading.format_2019:
@@ -114,8 +111,8 @@ class _Common:
     def put(self, cell: CellForm, source: Cell | None) -> None:
         if cell.key in self.reading.entries:
             return
-        text = source.text if source is not None else ""
-        self.reading.entries[cell.key] = published_entry(text, self.place(_cell_place(self.form, cell)))
+        text = _flat(source.text) if source is not None else ""
+        self.reading.entries[cell.key] = read_value(text, self.place(_cell_place(self.form, cell)))
 
     def report_missing(self) -> None:
         by_row: dict[str, list[CellForm]] = {}
@@ -132,11 +129,8 @@ class _Common:
             )
             self.finding(Severity.ERROR, "missing", message, f"表{self.form.key}", tuple(c.key for c in cells))
 
-    def unknown(self, text: str, choices: list[str], where: str) -> None:
-        written = " ".join(text.split())
-        close = difflib.get_close_matches(label_core(text), [label_core(c) for c in choices], n=1, cutoff=0.5)
-        hint = next((f"，是否应为“{c}”？" for c in choices if close and label_core(c) == close[0]), "")
-        self.finding(Severity.ERROR, "unknown-key", f"表{self.form.key}中无法识别“{written}”{hint}", where)
+    def unknown(self, reading: LabelReading, where: str) -> None:
+        self.finding(Severity.ERROR, "unknown-key", unknown_error(reading), where)
 
 
 class _GridReader(_Common):
@@ -180,9 +174,9 @@ class _GridReader(_Common):
         labels = [p[-1] for p in row_paths.values() if p]
         for r, row in enumerate(self.grid):
             starting = [c for c in row if c is not None and c.row == r]
-            if any(looks_numeric(c.text) for c in starting):
+            if any(_is_value(c.text) for c in starting):
                 return r
-            if labels and any(c.col == 0 and match_label(c.text, labels) for c in starting):
+            if labels and any(c.col == 0 and self.read_label(c.text, labels).accepted for c in starting):
                 return r
         return len(self.grid)
 
@@ -196,7 +190,7 @@ class _GridReader(_Common):
                 cell = self.grid[r][c]
                 if cell is None or not cell.text.strip():
                     continue
-                if not path or label_key(path[-1]) != label_key(cell.text):
+                if not path or fold(path[-1]) != fold(cell.text):
                     path.append(cell.text)
                 leaf = cell
             if leaf is None:
@@ -206,24 +200,25 @@ class _GridReader(_Common):
             else:
                 logical.append((leaf, [c], path))
         leaf_labels = [p[-1] for p in col_paths.values()]
+        group_labels = [label for p in col_paths.values() for label in p[:-1]]
         by_leaf: dict[str, list[tuple[Cell, list[int], list[str]]]] = {}
         for leaf, cols, path in logical:
-            if self.old_format(leaf.text, f"表{self.form.key}表头“{' '.join(leaf.text.split())}”"):
+            where = f"表{self.form.key}“{_flat(leaf.text)}”列"
+            if self.old_format(leaf.text, where):
                 continue
-            match = match_label(leaf.text, leaf_labels)
-            if match is None:
+            label = self.accept(self.read_label(leaf.text, leaf_labels), where)
+            if label is None:
                 self.unmatched.append((leaf, cols))
                 continue
-            if not match.exact:
-                self.label_warning(leaf.text, match.label, f"表{self.form.key}表头")
-            by_leaf.setdefault(match.label, []).append((leaf, cols, path))
+            groups = [self.read_label(written, group_labels).label for written in path[:-1]]
+            by_leaf.setdefault(label, []).append((leaf, cols, [g for g in groups if g]))
         columns: dict[str, list[int]] = {}
         for label, found in by_leaf.items():
             official = [key for key, p in col_paths.items() if p[-1] == label]
             free = list(official)
             chosen: dict[int, str] = {}
-            for i, (_, _, path) in enumerate(found):  # a parent label says which group: 行政复议 or 复议后起诉
-                scores = [(self.ancestors_found(col_paths[key][:-1], path[:-1]), key) for key in free]
+            for i, (_, _, groups) in enumerate(found):  # a parent label says which group: 行政复议 or 复议后起诉
+                scores = [(sum(g in groups for g in col_paths[key][:-1]), key) for key in free]
                 scores.sort(reverse=True)
                 if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[1][0] < scores[0][0]):
                     chosen[i] = scores[0][1]
@@ -240,20 +235,16 @@ class _GridReader(_Common):
             if min(cols) < first_value_col:
                 continue  # the corner, over the row labels
             below = [self.grid[r][c] for r in range(header_rows, len(self.grid)) for c in cols]
-            if any(cell is not None and _is_number(cell.text) for cell in below):
+            if any(cell is not None and value_state(cell.text) == "number" for cell in below):
                 name = " ".join(header.text.split())
                 self.finding(Severity.WARNING, "structure", f"表{self.form.key}中的“{name}”一列不是官方格式的列，未读取", f"表{self.form.key}“{name}”列")
-
-    @staticmethod
-    def ancestors_found(official: tuple[str, ...], written: list[str]) -> int:
-        return sum(1 for label in official if any(label_key(label) == label_key(w) for w in written))
 
     def match_rows(self, row_paths: dict[str, tuple[str, ...]], header_rows: int, first_value_col: int) -> dict[str, int]:
         """Official row key → grid row. A table without row labels (表四) has its one row of numbers."""
         if not any(row_paths.values()):
             key = next(iter(row_paths))
             for r in range(header_rows, len(self.grid)):
-                if any(c is not None and looks_numeric(c.text) for c in self.grid[r][first_value_col:]):
+                if any(c is not None and _is_value(c.text) for c in self.grid[r][first_value_col:]):
                     return {key: r}
             return {}
         leaves = {p[-1]: key for key, p in row_paths.items()}
@@ -265,30 +256,34 @@ class _GridReader(_Common):
                 if cell is not None and cell.text.strip() and (not path or path[-1] != cell.text):
                     path.append(cell.text)
             values = [c for c in self.grid[r][first_value_col:] if c is not None and c.text.strip()]
-            where = f"表{self.form.key}“{' '.join(path[-1].split()) if path else ''}”行"
+            where = f"表{self.form.key}“{_flat(path[-1]) if path else ''}”行"
             if not path:
                 if values:
                     self.finding(Severity.ERROR, "structure", f"表{self.form.key}第{r + 1}行有数字却没有行名，未读取", f"表{self.form.key}第{r + 1}行")
                 continue
-            match = match_label(path[-1], leaves) or match_label("".join(path), leaves)
-            if match is None:
+            if not values and self.read_label(path[-1], groups).kind == "same":
+                continue  # a group label on a row of its own, as some copies print it
+            reading = self.read_label(path[-1], leaves, groups)
+            if not reading.accepted and len(path) > 1:  # a label cut over two cells
+                joined = self.read_label("".join(path), leaves, groups)
+                reading = joined if joined.accepted else reading
+            if not reading.accepted:
                 superseded_rows = self.fmt.superseded_single_row
-                single = next((label for label in superseded_rows if label_key(label) == label_key(path[-1])), None)
-                if single and values:
-                    self.finding(Severity.ERROR, "R12", f"表{self.form.key}是{old_format_name(self.fmt)}：{superseded_rows[single]}", where)
+                single = self.read_label(path[-1], superseded_rows)
+                if single.kind == "same" and single.label and values:
+                    self.finding(Severity.ERROR, "R12", f"表{self.form.key}是{old_format_name(self.fmt)}：{superseded_rows[single.label]}", where)
                     self.reading.format_2019 = True
-                    self.superseded_rows |= {key for key, p in row_paths.items() if single in p}
-                elif match_label(path[-1], groups) is not None and not values:
-                    pass  # a group label on a row of its own, as some copies print it
+                    self.superseded_rows |= {key for key, p in row_paths.items() if single.label in p}
+                elif self.read_label(path[-1], groups).accepted and not values:
+                    pass  # a group label, written loosely, on a row of its own
                 elif not self.old_format(path[-1], where):
-                    self.unknown(path[-1], list(leaves), where)
+                    self.unknown(reading, where)
                 continue
-            key = leaves[match.label]
+            key = leaves[reading.label]
             if key in found:
-                self.finding(Severity.ERROR, "duplicate", f"表{self.form.key}中“{match.label}”出现了两次，只读取第一次", where)
+                self.finding(Severity.ERROR, "duplicate", f"表{self.form.key}中“{reading.label}”出现了两次，只读取第一次", where)
                 continue
-            if not match.exact:
-                self.label_warning(path[-1], match.label, where)
+            self.accept(reading, where)
             found[key] = r
         return found
 
@@ -308,6 +303,7 @@ class _BlockReader(_Common):
         for cell in self.form.cells:
             blocks.setdefault(cell.yaml_path[0], []).append(cell)
         row_header = next(s.text for s in self.form.layout.cells if s.role == "header" and s.col == 0)
+        table = f"表{self.form.key}"
         current: str | None = None
         header: dict[str, int] | None = {}  # column label → grid column; None under a 2019 header
         seen_rows: set[str] = set()
@@ -317,42 +313,39 @@ class _BlockReader(_Common):
                 continue
             first = starting[0]
             # A caption spans the row; a page that lost the merge repeats it in every cell.
-            alone = len({label_key(c.text) for c in starting}) == 1
-            texts = " ".join(" ".join(c.text.split()) for c in (starting[:1] if alone else starting))
-            caption = match_label(first.text, blocks) if alone else None
-            if caption is not None:
-                if not caption.exact:
-                    self.label_warning(first.text, caption.label, f"表二“{texts}”")
-                current, header = caption.label, {}
+            alone = len({fold(c.text) for c in starting}) == 1
+            texts = " ".join(_flat(c.text) for c in (starting[:1] if alone else starting))
+            caption = self.read_label(first.text, blocks) if alone else None
+            if caption is not None and caption.accepted:
+                current, header = self.accept(caption, f"{table}“{texts}”"), {}
                 continue
-            if alone and self.old_format(first.text, f"表二“{texts}”"):
+            if alone and self.old_format(first.text, f"{table}“{texts}”"):
                 current, header = None, {}
                 continue
-            if match_label(first.text, [row_header]) is not None:
+            if self.read_label(first.text, [row_header]).accepted:
                 header = self.header(starting[1:], current, blocks)
                 continue
             if current is None and not self.reading.format_2019:
                 # Rows before any caption, or under a caption written too loosely to read.
-                labels = {c.yaml_path[1]: c.yaml_path[0] for c in self.form.cells}
-                match = match_label(first.text, labels)
-                current = labels[match.label] if match else None
+                groups = {c.yaml_path[1]: c.yaml_path[0] for c in self.form.cells}
+                row = self.read_label(first.text, groups)
+                current = groups[row.label] if row.accepted and row.label else None
             if current is None or header is None:
                 continue
             cells = blocks[current]
             labels = list(dict.fromkeys(c.yaml_path[1] for c in cells))
-            where = f"表二“{current}”“{' '.join(first.text.split())}”行"
-            match = match_label(first.text, labels)
-            if match is None:
+            where = f"{table}“{current}”“{_flat(first.text)}”行"
+            reading = self.read_label(first.text, labels)
+            if not reading.accepted or reading.label is None:
                 if not self.old_format(first.text, where):
-                    self.unknown(first.text, labels, where)
+                    self.unknown(reading, where)
                 continue
-            if match.label in seen_rows:
-                self.finding(Severity.ERROR, "duplicate", f"表二中“{current} {match.label}”出现了两次，只读取第一次", where)
+            if reading.label in seen_rows:
+                self.finding(Severity.ERROR, "duplicate", f"{table}中“{current} {reading.label}”出现了两次，只读取第一次", where)
                 continue
-            seen_rows.add(match.label)
-            if not match.exact:
-                self.label_warning(first.text, match.label, where)
-            row_cells = [c for c in cells if c.yaml_path[1] == match.label]
+            seen_rows.add(reading.label)
+            label = self.accept(reading, where)
+            row_cells = [c for c in cells if c.yaml_path[1] == label]
             values = [c for c in dict.fromkeys(row[first.col + first.colspan:]) if c is not None]
             for i, cell in enumerate(row_cells):
                 col = header.get(cell.col_label)
@@ -364,18 +357,18 @@ class _BlockReader(_Common):
 
     def header(self, cells: list[Cell], current: str | None, blocks: dict[str, list[CellForm]]) -> dict[str, int] | None:
         """The header row's columns; None when it is a 2019 header, whose columns mean other things."""
-        old = [cell for cell in cells if self.old_format(cell.text, f"表二表头“{' '.join(cell.text.split())}”")]
+        table = f"表{self.form.key}"
+        old = [cell for cell in cells if self.old_format(cell.text, f"{table}表头“{_flat(cell.text)}”")]
         if old or current is None:
             return None if old else {}
         labels = list(dict.fromkeys(c.col_label for c in blocks[current]))
         found: dict[str, int] = {}
         for cell in cells:
-            where = f"表二“{current}”表头“{' '.join(cell.text.split())}”"
-            match = match_label(cell.text, labels)
-            if match is None:
-                self.unknown(cell.text, labels, where)
+            where = f"{table}“{current}”“{_flat(cell.text)}”列"
+            reading = self.read_label(cell.text, labels)
+            label = self.accept(reading, where)
+            if label is None:
+                self.unknown(reading, where)
                 continue
-            if not match.exact:
-                self.label_warning(cell.text, match.label, where)
-            found.setdefault(match.label, cell.col)
+            found.setdefault(label, cell.col)
         return found
