@@ -21,7 +21,6 @@ from ..diagnostics import OutputError
 from ..format import CellKey, Format, SectionForm, TableForm
 from ..model import Entry, Metadata, Number, Report, Rounding, format_number
 from ..read.published import PublishedReport
-from ..read.published.values import note_of
 from .markdown import markdown_of
 from ..read.project import REPORT_FILE, SECTIONS_DIR, TABLES_DIR
 from ..words import (
@@ -175,7 +174,7 @@ def next_year(last: Report, target: Path, issuer: str | None = None, year: int |
         return Path(os.path.relpath(path.resolve(), here)).as_posix()
 
     template = link(last.project_dir / meta.template_link) if meta.template_link else None
-    title = meta.written_title.replace(str(meta.year), str(new_year)) if meta.written_title else None
+    title = _next_title(meta, new_year)
     files = {
         REPORT_FILE: report_yaml(
             issuer or meta.issuer,
@@ -203,6 +202,11 @@ def next_year(last: Report, target: Path, issuer: str | None = None, year: int |
     return files
 
 
+def _next_title(meta: Metadata, new_year: int) -> str | None:
+    """A title of the report's own, its year moved on."""
+    return meta.written_title.replace(str(meta.year), str(new_year)) if meta.written_title else None
+
+
 def _written_intro(project_dir: Path) -> str | None:
     """Last year's own 导语, as written (placeholders and Markdown kept)."""
     root = sourceyaml.compose(project_dir / REPORT_FILE)
@@ -224,7 +228,15 @@ def imported_project(published: PublishedReport) -> Files:
     source = report_source_name(report)
     files = {
         REPORT_FILE: f"# 由 zbreport import 导入自 {source}\n"
-        + report_yaml(meta.issuer, meta.year, meta.contact, intro=_intro(published), date=_iso_date(meta.date_value))
+        + report_yaml(
+            meta.issuer,
+            meta.year,
+            meta.contact,
+            intro=_intro(published),
+            date=_iso_date(meta.date_value),
+            title=meta.written_title,
+            sections=meta.sections,
+        )
     }
     for section in report.sections:
         form = section.form
@@ -246,7 +258,13 @@ def next_year_from_published(
     new_year = year or meta.year + 1
     files = {
         REPORT_FILE: report_yaml(
-            issuer or meta.issuer, new_year, meta.contact, previous=figures_name, intro=_intro(published)
+            issuer or meta.issuer,
+            new_year,
+            meta.contact,
+            previous=figures_name,
+            intro=_intro(published),
+            title=_next_title(meta, new_year),
+            sections=meta.sections,
         ),
         figures_name: figures_yaml(last),
     }
@@ -303,37 +321,30 @@ def _iso_date(day: datetime.date | None) -> str | None:
 
 
 def published_table_yaml(form: TableForm, entries: dict[CellKey, Entry], source: str) -> str:
-    """A table file with every value as published: totals too, blanks, "/" and "—" as written;
-    the words written beside a number are kept in a comment at the end of its row."""
+    """A table file with every value as published: totals too, blanks, "/" and "—" as written, and a
+    number with its note in the cell as written ("22（其中修订16件）"), where it counts and prints as typed."""
     lines = [
         f"# {form.title}",
         f"# 照录自 {source}：每个数字都在它的行名和列名下；原表中的“总计”也照录，zbreport 会与各项之和核对。",
     ]
     rows: dict[tuple[str, ...], list[str]] = {}
-    notes: dict[tuple[str, ...], list[str]] = {}
     for cell in form.cells:
         entry = entries.get(cell.key)
-        if entry is None:
-            continue
-        path = cell.yaml_path[:-1]
-        rows.setdefault(path, []).append(f"{cell.yaml_path[-1]}: {_written_value(entry)}")
-        note = note_of(entry)
-        if note:
-            notes.setdefault(path, []).append(f"{cell.yaml_path[-1]}“{note}”")
+        if entry is not None:
+            rows.setdefault(cell.yaml_path[:-1], []).append(f"{cell.yaml_path[-1]}: {_written_value(entry)}")
     written: set[tuple[str, ...]] = set()
     for path, items in rows.items():
         for depth in range(len(path) - 1):
             if path[: depth + 1] not in written:
                 written.add(path[: depth + 1])
                 lines.append(f"{'  ' * depth}{path[depth]}:")
-        comment = f"  # 原文：{'；'.join(notes[path])}" if path in notes else ""
-        lines.append(f"{'  ' * (len(path) - 1)}{path[-1]}: {{{', '.join(items)}}}{comment}")
+        lines.append(f"{'  ' * (len(path) - 1)}{path[-1]}: {{{', '.join(items)}}}")
     return "\n".join(lines) + "\n"
 
 
 def _written_value(entry: Entry) -> str:
-    if entry.state == "number" and entry.number is not None:
-        return format_number(entry.number) if note_of(entry) else _plain_number(entry.text)
+    if entry.state == "number" and not entry.note:
+        return _plain_number(entry.text)
     if entry.state == "blank":
         return '""'
     return json.dumps(entry.text, ensure_ascii=False) if _needs_quotes(entry.text) else entry.text

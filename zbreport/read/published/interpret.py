@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...diagnostics import Finding, Location, Severity
@@ -59,6 +59,7 @@ class _Interpreter:
         self.findings: list[Finding] = []
         self.notes: list[str] = [n.message if not n.page else f"第{n.page}页：{n.message}" for n in published.notes]
         self.missing: list[str] = []
+        self.tables_in_place: set[str] = set()  # tables found in the section the format gives them
 
     def where(self, place: str, page: int = 0) -> Location:
         return Location(self.path, place=f"第{page}页，{place}" if page else place)
@@ -103,9 +104,12 @@ class _Interpreter:
         for block in blocks[:first_head]:
             if isinstance(block, TableBlock):
                 self.official_table(block, tables, table_pages)
+        own = self.own_sections(heads, blocks, tables)
+        if own:
+            sections = [replace(s, form=own[s.form.number]) for s in sections if s.form.number in own]
 
         self.report_sections(found, tables)
-        meta = self.metadata(title, intro_blocks, date)
+        meta = replace(self.metadata(title, intro_blocks, date), sections=tuple(own.values()))
         data: dict[str, TableData] = {}
         # A report has the applications table, whose corner note states the format's own rule (R1);
         # a notice that merely mentions the annual report has none.
@@ -142,6 +146,28 @@ class _Interpreter:
                 if found is not None:
                     candidates.append((i, found))
         return titles.choose_sections(candidates, self.fmt)
+
+    def own_sections(
+        self, heads: list[tuple[int, titles.SectionTitle]], blocks: list[SourceBlock], tables: dict[str, TableReading]
+    ) -> dict[str, SectionForm]:
+        """The report's own sections where it numbers them otherwise than the format (one lower
+        for want of 总体情况, or a numbering of its own): each titled as published, with its table.
+
+        Only where each official table stands in the section the format gives it; else the
+        format's six are kept, and the findings say what is missing or out of place.
+        """
+        if not any(head.numbered and head.numbered != head.form.number for _, head in heads):
+            return {}
+        if set(self.fmt.tables) != self.tables_in_place:
+            self.notes.append("本报告的章节编号与官方格式不同，但统计表未能各归其章节；项目使用官方格式的六个部分")
+            return {}
+        own: dict[str, SectionForm] = {}
+        for index, (at, head) in enumerate(heads, start=1):
+            heading = blocks[at]
+            assert isinstance(heading, TextBlock)
+            form = head.form
+            own[form.number] = SectionForm("", " ".join(heading.text.split()), f"own-{index}", form.file_name, form.table, form.guidance)
+        return own
 
     def after_title(self, front: list[SourceBlock], title: titles.Title | None) -> list[TextBlock]:
         """The 导语: the text between the title and the first section."""
@@ -218,6 +244,7 @@ class _Interpreter:
                 key = self.official_table(block, tables, pages)
                 if key is not None:
                     if form.table is not None and form.table.key == key:
+                        self.tables_in_place.add(key)
                         if out:
                             out.append(OfficialTablePlace(location))
                     else:
@@ -280,12 +307,12 @@ class _Interpreter:
         text = "\n".join(b.text for b in intro)
         contact = titles.contact_details(text)
         blocks = tuple(self.text_block(b, self.where(f"导语第{i}段", b.page)) for i, b in enumerate(intro, start=1))
-        standard = Metadata(issuer, year).title
-        if title and title.wording != standard:
-            self.notes.append(f"标题“{title.wording}”与标准写法“{standard}”不同；项目使用标准写法")
+        standard = Metadata(issuer, year)
+        # A title worded otherwise (关于…的报告, 年度 for 年) is the report's own 标题, line by line as published.
+        own_title = title.text if title and "".join(title.text.split()) != standard.full_title else None
         day = datetime.date(*date) if date else None
         printed = f"{day.year}年{day.month}月{day.day}日" if day else None
-        return Metadata(issuer, year, contact, blocks or None, printed, date_value=day)
+        return Metadata(issuer, year, contact, blocks or None, printed, date_value=day, written_title=own_title)
 
 
 def _spans(text: str) -> tuple[Inline, ...]:
