@@ -259,14 +259,19 @@ class TableData:
         return self.values.get((row, col))
 
     def display(self, key: CellKey) -> str:
-        """The cell as printed: the number (with its note, as typed), a dash or "/" as typed, or blank."""
-        value = self.values.get(key)
+        """The cell as printed: what was typed, else its computed total, else blank.
+
+        What was typed is shown as typed, a total too: a number (with its note), a dash or "/";
+        nothing for a blank or a word. A typed total whose parts add up to something else is
+        printed as typed, and the finding about it gives the sum.
+        """
         entry = self.entries.get(key)
-        if value is None:
-            return entry.text if entry and entry.state == "not_applicable" else ""
-        if entry is not None and entry.note and entry.number == value:
-            return entry.text
-        return format_number(value)
+        if entry is None:
+            value = self.values.get(key)
+            return "" if value is None else format_number(value)
+        if entry.state == "number" and entry.number is not None:
+            return entry.text if entry.note else format_number(entry.number)
+        return entry.text if entry.state == "not_applicable" else ""
 
     def location_of(self, key: CellKey) -> Location | None:
         entry = self.entries.get(key)
