@@ -179,6 +179,8 @@ class AgencyReport:
     table_4: list[Row] = field(default_factory=lambda: TABLE_4_HEADER + [[(v, 1, 1) for v in TABLE_4_FIGURES]])
     titles: dict[str, str] = field(default_factory=lambda: dict(TITLES))
     image: bool = True
+    title: tuple[str, ...] = (ISSUER, f"{YEAR}年政府信息公开工作年度报告")
+    overview: bool = True  # False: no 总体情况 section, as some reports have none
 
 
 # ---------------------------------------------------------------- .docx
@@ -211,13 +213,14 @@ def write_docx(path: Path, report: AgencyReport | None = None) -> Path:
             run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
         return p
 
-    paragraph(ISSUER, size=22, center=True, font="方正小标宋简体")
-    paragraph(f"{YEAR}年政府信息公开工作年度报告", size=22, center=True, font="方正小标宋简体")
+    for line in report.title:
+        paragraph(line, size=22, center=True, font="方正小标宋简体")
     document.add_paragraph()
     paragraph(INTRO)
-    paragraph(report.titles["一"], font="黑体")
-    for text in OVERVIEW:
-        paragraph(text)
+    if report.overview:
+        paragraph(report.titles["一"], font="黑体")
+        for text in OVERVIEW:
+            paragraph(text)
     if report.image:
         document.add_paragraph().add_run().add_picture(_stream(_PNG))
     paragraph(report.titles["二"], font="黑体")

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import agency_documents as agency
-from conftest import SAMPLE, run_cli
+from conftest import SAMPLE, replace_in, run_cli
 from docx_reading import open_docx, table_after_heading, text_grid
 from zbreport.format import GB2021
 from zbreport.read.project import load_project
@@ -88,7 +88,9 @@ def test_round_trip(name, documents, request, tmp_path, sample_docx):
         typed_totals = [c.key for c in table.form.cells if c.computed and c.key in mine.tables[key].entries]
         assert len(typed_totals) == sum(c.computed for c in table.form.cells), "the printed totals are kept as typed"
     assert mine.meta.contact == sample.meta.contact
-    assert "导语" not in yaml.safe_load((imported / "report.yaml").read_text(encoding="utf-8")), "the generated 导语 is not copied"
+    written = yaml.safe_load((imported / "report.yaml").read_text(encoding="utf-8"))
+    assert "导语" not in written, "the generated 导语 is not copied"
+    assert "标题" not in written and "章节" not in written, "the standard title and sections are zbreport's own"
     assert run_cli("check", imported).code == 0
     rebuilt = tmp_path / "rebuilt.docx"
     assert run_cli("build", imported, "-o", rebuilt).code == 0
@@ -188,6 +190,7 @@ def test_what_a_project_cannot_hold_is_said(documents, tmp_path):
 def test_blank_slash_dash_and_notes_kept_as_written(tmp_path):
     figures = dict(agency.TABLE_2_FIGURES)
     figures[("第二十条第（一）项", "规章", "本年制发件数")] = "/"
+    figures[("第二十条第（一）项", "规章", "现行有效件数")] = "32(含修订2件,新制1件)"  # a comma YAML must quote
     figures[("第二十条第（一）项", "行政规范性文件", "本年制发件数")] = "6（含修订2件）"
     figures[("第二十条第（五）项", "行政许可", "本年处理决定数量")] = "—"
     figures[("第二十条第（六）项", "行政处罚", "本年处理决定数量")] = ""
@@ -195,7 +198,7 @@ def test_blank_slash_dash_and_notes_kept_as_written(tmp_path):
     imported = tmp_path / "imported"
     assert run_cli("import", doc, "-o", imported).code == 0
     table2 = (imported / "tables" / "table2.yaml").read_text(encoding="utf-8")
-    assert "规章: {本年制发件数: /, 本年废止件数: 4, 现行有效件数: 32}" in table2
+    assert '规章: {本年制发件数: /, 本年废止件数: 4, 现行有效件数: "32(含修订2件,新制1件)"}' in table2
     assert "行政规范性文件: {本年制发件数: 6（含修订2件）, 本年废止件数: 1, 现行有效件数: 49}" in table2, "the note stays in its cell"
     assert "行政许可: {本年处理决定数量: —}" in table2
     assert '行政处罚: {本年处理决定数量: ""}' in table2
@@ -207,8 +210,70 @@ def test_blank_slash_dash_and_notes_kept_as_written(tmp_path):
     out = tmp_path / "rebuilt.docx"
     assert run_cli("build", imported, "-o", out, "--force").code == 0
     grid = text_grid(table_after_heading(open_docx(out), "二、主动公开政府信息情况"))
-    assert grid[2] == ["规章", "/", "4", "32"] and grid[3] == ["行政规范性文件", "6（含修订2件）", "1", "49"]
+    assert grid[2] == ["规章", "/", "4", "32(含修订2件,新制1件)"] and grid[3] == ["行政规范性文件", "6（含修订2件）", "1", "49"]
     assert "6（含修订2件）" in run_cli("preview", imported, "--table", "二", env={"COLUMNS": "100"}).stdout
+
+
+def test_a_damaged_label_reads_as_in_a_project(project, tmp_path):
+    """The same damaged row label and column header, in a published .docx and in a project: the
+    same warning naming both labels, located at the table, row or column of the source."""
+    header = [list(row) for row in agency.TABLE_3_HEADER]
+    header[2][1] = ("科研机", 1, 1)
+    doc = agency.write_docx(tmp_path / "damaged.docx", agency.AgencyReport(table_3_parts=[header + agency.table_3_rows()]))
+    published = json.loads(run_cli("check", doc, "--format", "json").stdout)["findings"]
+    table = project / "tables" / "table3.yaml"
+    replace_in(table, "2.其他法律行政法规禁止公开:", "2.其他法律行政止公开:")
+    replace_in(table, "{自然人: 243, 商业企业: 2, 科研机构: 0,", "{自然人: 243, 商业企业: 2, 科研机: 0,")
+    typed = json.loads(run_cli("check", project, "--format", "json").stdout)["findings"]
+    warnings = {f["message"]: f for f in published if f["rule"] == "label"}
+    assert sorted(warnings) == sorted(f["message"] for f in typed if f["rule"] == "label") == [
+        "“2.其他法律行政止公开”按“2.其他法律行政法规禁止公开”读取，请核对并改正标签",
+        "“科研机”按“科研机构”读取，请核对并改正标签",
+    ]
+    assert warnings["“科研机”按“科研机构”读取，请核对并改正标签"]["place"] == "表三“科研机”列"
+    assert warnings["“2.其他法律行政止公开”按“2.其他法律行政法规禁止公开”读取，请核对并改正标签"]["place"] == "表三“2.其他法律行政止公开”行"
+    assert all(f["file"] == str(doc) and f["severity"] == "warning" for f in warnings.values())
+    tables = load_project(project, GB2021).report.tables
+    assert tables["三"].entries[("new_received", "research")].text == "0", "the damaged column is read as 科研机构"
+
+
+def test_a_title_of_its_own_is_kept(tmp_path):
+    title = (agency.ISSUER, "2024年度政府信息公开工作年度报告")
+    doc = agency.write_docx(tmp_path / "own-title.docx", agency.AgencyReport(title=title))
+    imported = tmp_path / "imported"
+    result = run_cli("import", doc, "-o", imported)
+    assert result.code == 0 and "标准写法" not in result.output
+    assert yaml.safe_load((imported / "report.yaml").read_text(encoding="utf-8"))["标题"] == "\n".join(title) + "\n"
+    out = tmp_path / "rebuilt.docx"
+    assert run_cli("build", imported, "-o", out, "--force").code == 0
+    assert [p.text for p in open_docx(out).paragraphs if p.style.name == "Title"] == list(title)
+
+
+def test_sections_numbered_otherwise_are_the_report_own(tmp_path):
+    """A report without 总体情况 numbers its sections one lower: imported with 章节, built as published."""
+    titles = {"二": "一、主动公开政府信息情况", "三": "二、收到和处理政府信息公开申请情况", "四": "三、政府信息公开行政复议、行政诉讼情况",
+              "五": "四、存在的主要问题及改进情况", "六": "五、其他需要报告的事项"}
+    doc = agency.write_docx(tmp_path / "five.docx", agency.AgencyReport(titles=titles, overview=False))
+    imported = tmp_path / "imported"
+    assert run_cli("import", doc, "-o", imported).code == 0
+    sections = yaml.safe_load((imported / "report.yaml").read_text(encoding="utf-8"))["章节"]
+    assert sections == [
+        {"标题": "一、主动公开政府信息情况", "文件": "2-proactive.md", "表格": "表二"},
+        {"标题": "二、收到和处理政府信息公开申请情况", "文件": "3-applications.md", "表格": "表三"},
+        {"标题": "三、政府信息公开行政复议、行政诉讼情况", "文件": "4-review-litigation.md", "表格": "表四"},
+        {"标题": "四、存在的主要问题及改进情况", "文件": "5-problems.md"},
+        {"标题": "五、其他需要报告的事项", "文件": "6-other.md"},
+    ]
+    assert sorted(p.name for p in (imported / "sections").iterdir()) == sorted(s["文件"] for s in sections)
+    assert [f["rule"] for f in json.loads(run_cli("check", imported, "--format", "json").stdout)["findings"]] == ["R1/R3"]
+    out = tmp_path / "rebuilt.docx"
+    assert run_cli("build", imported, "-o", out, "--force").code == 0
+    assert [p.text for p in open_docx(out).paragraphs if p.style.name == "Heading 1"] == list(titles.values())
+    # Auditing the file: its missing 总体情况 is one finding; the numbering that follows from it is no other.
+    audit = json.loads(run_cli("check", doc, "--format", "json").stdout)["findings"]
+    assert [f["message"] for f in audit if f["rule"] in ("missing-section", "section-title")] == [
+        "没有找到“一、总体情况”；其余各部分按本报告自己的编号排列"
+    ]
 
 
 def test_a_2019_format_table_is_named(tmp_path):

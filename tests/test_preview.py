@@ -8,8 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
+import agency_documents as agency
 from conftest import SAMPLE, replace_in, run_cli
-from zbreport.write.terminal import NOT_AT_LINE_END, NOT_AT_LINE_START, _wrap, narrowest_line
+from docx_reading import open_docx, table_after_heading, text_grid
+from zbreport.assemble import assemble
+from zbreport.check.rules import check_report
+from zbreport.format import GB2021
+from zbreport.read.project import load_project
+from zbreport.write.terminal import ERROR_STYLE, NOT_AT_LINE_END, NOT_AT_LINE_START, _wrap, draw_table, narrowest_line
 
 
 def lines_of(output: str) -> list[str]:
@@ -124,3 +130,32 @@ def test_wrapping_keeps_the_punctuation_rules(words, width):
         assert line[0] not in NOT_AT_LINE_START
     for line in lines[:-1]:
         assert line[-1] not in NOT_AT_LINE_END
+
+
+def _row(lines: list[str], label: str) -> list[str]:
+    row = next(line for line in lines if label in line)
+    return [c.strip() for c in row.strip("│").split("│")]
+
+
+def test_a_typed_total_that_disagrees_is_shown_as_typed(project, tmp_path):
+    """What the clerk typed, or the agency published, is what preview shows, highlighted; the sum
+    of the parts is in the finding. A project and a published report show it alike."""
+    replace_in(project / "tables" / "table3.yaml", "法律服务机构: 0, 其他: 0}", "法律服务机构: 0, 其他: 0, 总计: 246}", count=1)
+    published = agency.write_docx(tmp_path / "published.docx")  # 总计 246 typed over 243 + 2
+    for source in (project, published):
+        result = run_cli("preview", source, "--table", "三", env={"COLUMNS": "100"})
+        lines = lines_of(result.stdout)
+        assert _row(lines, "一、本年新收")[-7:] == ["243", "2", "0", "0", "0", "0", "246"], source
+        below = "".join("".join(lines[next(i for i, l in enumerate(lines) if l.startswith("└")) :]).split())
+        assert "填写为246" in below and "243+2=245" in below and "此格应为245" in below, source
+
+    loaded = load_project(project, GB2021)
+    document = assemble(loaded.report).document
+    findings = check_report(loaded.report, loaded.findings)
+    row = next(line for line in draw_table(document.tables["三"], findings, 100) if "一、本年新收" in line.plain)
+    at = row.plain.index("246")
+    assert any(span.style == ERROR_STYLE and span.start <= at < span.end for span in row.spans), "the typed total is marked"
+    out = tmp_path / "forced.docx"
+    assert run_cli("build", project, "-o", out, "--force").code == 0
+    grid = text_grid(table_after_heading(open_docx(out), "三、收到和处理政府信息公开申请情况"))
+    assert grid[3][-7:] == ["243", "2", "0", "0", "0", "0", "246"], "--force prints what was typed"

@@ -69,6 +69,24 @@ def test_labels_that_fit_several_are_not_guessed():
     assert not read_label("属于", ["1.属于国家秘密", "5.属于三类内部事务信息"]).accepted
 
 
+def test_a_group_label_run_into_the_cell_is_read_past():
+    """A copy that lost a merge writes the group label and the row's label in one cell."""
+    form = GB2021.tables["三"]
+    leaves = list(dict.fromkeys(c.yaml_path[-2] for c in form.cells))
+    groups = list(dict.fromkeys(label for c in form.cells for label in c.yaml_path[:-2]))
+    for written, label in [
+        ("（三）不予公开1.属于国家秘密", "1.属于国家秘密"),
+        ("不予公开 1、属于国家秘密", "1.属于国家秘密"),
+        ("三、本年度办理结果（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+        ("（三）不予公开2.其他法律行政止公开", "2.其他法律行政法规禁止公开"),
+    ]:
+        reading = read_label(written, leaves, GB2021.aliases, parents=groups)
+        assert reading.accepted and reading.label == label, written
+        assert reading.written == written, "messages name the cell as written"
+    assert read_label("（三）不予公开1.属于国家秘密", leaves, GB2021.aliases).kind != "same", "only a parent is read past"
+    assert read_label("本年其他", ["3.其他", "其他"], parents=groups).kind != "same", "not any words before a label"
+
+
 @pytest.mark.parametrize(
     ("written", "number"),
     [
@@ -155,6 +173,22 @@ def test_cell_values_kept_as_written(written, state, number):
     assert entry.state == state and entry.text == written
     if number is not None:
         assert entry.number == number
+
+
+_NOTES = st.text(alphabet="其中修订含新制件万元，、0123456789", min_size=1, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 10**9), _NOTES, st.sampled_from(["（{}）", "({})", "，{}", "【{}】", " （{}）"]), st.booleans())
+def test_a_number_with_a_note_counts_and_keeps_it(number, note, form, full_width):
+    """Whatever a note says, the number before it counts and the cell keeps every character written."""
+    digits = f"{number:,}" if number % 2 else str(number)
+    if full_width:
+        digits = digits.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    written = digits + form.format(note)
+    entry = read_value(written, Location(Path("x.docx")))
+    assert (entry.state, entry.number, entry.text) == ("number", number, written)
+    assert entry.note == form.format(note).lstrip()
 
 
 def test_a_table_typed_again_after_a_page_break_is_one_table():

@@ -3,7 +3,7 @@
 One reading for both, so a figure typed into a project and the same figure printed in a
 published report are the same value. Nothing is corrected:
 
-- a number, in half- or full-width digits, with thousands grouped by commas ("1,234"), possibly
+- a number, in half- or full-width digits, its thousands grouped by commas ("1,234"), possibly
   followed by a note that counts for nothing but is kept and printed with it:
   "22（其中修订16件）", "22，其中修订16件", "0.5万元";
 - "/" or a dash ("—", "－", …): the row does not apply, printed as written;
@@ -22,7 +22,7 @@ from ..model import Entry, EntryState, Number
 
 NOT_APPLICABLE = frozenset({"/", "／", "\\", "—", "——", "-", "－", "–", "―"})  # printed as written
 
-_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
+_NUMBER = r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
 # What may follow a number as its note: a bracket, a separating mark, or Chinese words. A Latin
 # letter or a digit right after it ("1O", "12a") is a typo, not a note.
 _NOTE_START = r"[(\[【〔〈《,;:，；：]|[\u3400-\u9fff]"
@@ -31,11 +31,12 @@ _VALUE = re.compile(rf"({_NUMBER})(\s*)((?:{_NOTE_START}).*)?", re.S)
 
 def _width_folded(text: str) -> str:
     """Full-width digits, signs and brackets as half-width, one character for one, so positions
-    in the folded text are positions in the written one."""
+    in the folded text are positions in the written one. The Chinese comma stays: "5，3件" is 5
+    with a note, never 53."""
     folded = []
     for char in text:
         normal = unicodedata.normalize("NFKC", char)
-        folded.append(normal if len(normal) == 1 else char)
+        folded.append(normal if len(normal) == 1 and char != "，" else char)
     return "".join(folded)
 
 

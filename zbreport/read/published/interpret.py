@@ -94,7 +94,6 @@ class _Interpreter:
             start, head, end = found[form.number]
             heading = blocks[start]
             assert isinstance(heading, TextBlock)
-            self.check_title(form, heading)
             body = blocks[start + 1 : end]
             if form.number == last_found:
                 body, date = self.signature(body, title)
@@ -107,8 +106,10 @@ class _Interpreter:
         own = self.own_sections(heads, blocks, tables)
         if own:
             sections = [replace(s, form=own[s.form.number]) for s in sections if s.form.number in own]
+        for at, head in heads:
+            self.check_title(head.form, blocks[at], numbered_own=bool(own))  # type: ignore[arg-type]
 
-        self.report_sections(found, tables)
+        self.report_sections(found, tables, bool(own))
         meta = replace(self.metadata(title, intro_blocks, date), sections=tuple(own.values()))
         data: dict[str, TableData] = {}
         # A report has the applications table, whose corner note states the format's own rule (R1);
@@ -179,8 +180,11 @@ class _Interpreter:
                 return [b for b in texts[i + 1 :] if b.role != "title"]
         return texts
 
-    def check_title(self, form: SectionForm, heading: TextBlock) -> None:
+    def check_title(self, form: SectionForm, heading: TextBlock, numbered_own: bool) -> None:
+        """A title worded otherwise than the official one; its number aside where the report numbers its own."""
         written = "".join(heading.text.split())
+        if numbered_own and titles.title_words(written) == titles.title_words(form.title):
+            return
         if written.replace("(", "（").replace(")", "）") != form.title:
             self.findings.append(
                 Finding(
@@ -191,7 +195,7 @@ class _Interpreter:
                 )
             )
 
-    def report_sections(self, found: dict, tables: dict[str, TableReading]) -> None:
+    def report_sections(self, found: dict, tables: dict[str, TableReading], numbered_own: bool) -> None:
         for form in self.fmt.sections:
             if form.number in found:
                 continue
@@ -199,6 +203,8 @@ class _Interpreter:
                 severity, message = Severity.WARNING, f"没有找到“{form.title}”的标题（表{form.table.key}已找到）"
             else:
                 severity, message = Severity.ERROR, f"没有找到“{form.title}”"
+                if numbered_own:
+                    message += "；其余各部分按本报告自己的编号排列"
             self.findings.append(Finding(severity, "missing-section", message, Location(self.path)))
 
     def signature(

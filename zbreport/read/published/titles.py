@@ -101,6 +101,11 @@ def _core(text: str) -> tuple[str, str]:
     return flat, first
 
 
+def title_words(text: str) -> str:
+    """A section title without its numbering: "一、主动公开政府信息情况" → "主动公开政府信息情况"."""
+    return _core(text)[0]
+
+
 def section_title(text: str, fmt: Format) -> SectionTitle | None:
     """The official section a heading names, if it names one clearly enough."""
     flat = "".join(text.split())
