@@ -247,6 +247,9 @@ def test_a_title_of_its_own_is_kept(tmp_path):
     out = tmp_path / "rebuilt.docx"
     assert run_cli("build", imported, "-o", out, "--force").code == 0
     assert [p.text for p in open_docx(out).paragraphs if p.style.name == "Title"] == list(title)
+    assert run_cli("init", tmp_path / "2025", "--from", doc).code == 0
+    next_year = yaml.safe_load((tmp_path / "2025" / "report.yaml").read_text(encoding="utf-8"))
+    assert next_year["标题"] == f"{agency.ISSUER}\n2025年度政府信息公开工作年度报告\n", "the year moves on"
 
 
 def test_sections_numbered_otherwise_are_the_report_own(tmp_path):
