@@ -339,6 +339,18 @@ def test_a_dotx_template(dated_project, tmp_path):
     assert open_docx(out).paragraphs[0].text == "封面：淄博市人民政府办公室"
 
 
+def test_a_dotx_that_would_inflate_without_end_is_refused(project, tmp_path):
+    """A .dotx is unpacked by hand, so through the same limits as a published .docx."""
+    import zipfile
+
+    bomb = tmp_path / "模板.dotx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" + b" " * (60 * 1024 * 1024))
+    result = build_with(project, bomb, tmp_path / "年报.docx")
+    assert result.code == 2 and "解压后" in result.stderr and "模板.dotx" in result.stderr, result.output
+    assert not (tmp_path / "年报.docx").exists()
+
+
 @pytest.mark.parametrize("name", ["a-file/模板.docx", "模板.txt"])
 def test_export_to_a_place_it_cannot_write(tmp_path, name):
     (tmp_path / "a-file").write_text("", encoding="utf-8")

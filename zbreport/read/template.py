@@ -24,6 +24,7 @@ from ..diagnostics import Finding, InputError, Location, Severity
 from ..fonts import missing_fonts
 from ..model import TemplatePlaceholders
 from .placeholders import PLACEHOLDER
+from .published import limits
 from ..write import ooxml
 from ..write.docx import MARKER, REQUIRED_STYLES, styles_to_borrow
 
@@ -77,10 +78,10 @@ def open_docx(path: Path) -> Document:
     if path.is_dir():
         raise InputError("Word 模板应为 .docx 文件，却是一个文件夹", Location(path))
     try:
-        data = path.read_bytes()
-        if path.suffix.lower() == ".dotx":
-            data = _as_document(data)
+        data = _as_document(path) if path.suffix.lower() == ".dotx" else path.read_bytes()
         return docx.Document(io.BytesIO(data))
+    except InputError:
+        raise
     except FileNotFoundError:
         raise InputError("找不到 Word 模板文件", Location(path)) from None
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -89,13 +90,15 @@ def open_docx(path: Path) -> Document:
         raise InputError(f"无法打开 Word 模板文件：{exc}", Location(path)) from None
 
 
-def _as_document(dotx: bytes) -> bytes:
-    """A Word template (.dotx) as the document it would start: only the main part's content type differs."""
-    source = zipfile.ZipFile(io.BytesIO(dotx))
+def _as_document(path: Path) -> bytes:
+    """A Word template (.dotx) as the document it would start: only the main part's content type differs.
+
+    Its parts are inflated within the limits of any package we did not write (`published.limits`).
+    """
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+    with limits.open_zip(path, "Word 模板") as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
-            data = source.read(item.filename)
+            data = limits.read_member(source, item.filename, path) or b""
             if item.filename == "[Content_Types].xml":
                 data = data.replace(b"wordprocessingml.template.main+xml", b"wordprocessingml.document.main+xml")
             target.writestr(item, data)

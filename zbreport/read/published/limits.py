@@ -1,5 +1,8 @@
 """Limits for reading files we did not write: sizes, page counts, time, zip members, XML.
 
+The read layer's one place for opening an untrusted .docx (or .dotx) package and parsing its
+XML: the published-report readers and the template reader go through it.
+
 A published report is a few hundred kilobytes and a few dozen pages. Anything far beyond that
 is refused with a message before it is inflated or parsed, so a hostile or broken file costs
 a second, not the machine: a zip bomb is refused by its declared sizes and compression ratio
