@@ -104,6 +104,20 @@ def test_values_a_clerk_types_wrongly(exported):
     assert "1.25" in preview
 
 
+def test_text_in_a_cell_reads_as_in_a_table_file(exported):
+    """A note with a number, a dash and full-width digits: the same reading as a YAML table file."""
+    project, book_path = exported
+    book = openpyxl.load_workbook(book_path)
+    book["表二"]["B5"] = "6（其中修订2件）"  # 行政规范性文件·本年制发件数
+    book["表二"]["B8"] = "—"  # 行政许可: the organ has no licensing power
+    book["表三"]["E5"] = "２"  # 一、本年新收·商业企业
+    book.save(book_path)
+    result = run_cli("check", project, "--format", "json")
+    assert result.code == 0 and json.loads(result.stdout)["findings"] == [], result.stdout
+    preview = run_cli("preview", project, "--table", "二", env={"COLUMNS": "100"}).stdout
+    assert "6（其中修订2件）" in preview and "—" in preview
+
+
 def test_a_shifted_layout_is_reported_not_misread(exported):
     project, book_path = exported
     book = openpyxl.load_workbook(book_path)

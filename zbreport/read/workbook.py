@@ -17,8 +17,8 @@ from pathlib import Path
 from ..diagnostics import Finding, InputError, Location, Severity
 from ..format import Format, TableForm, normalize_label
 from ..model import Entry, TableData, compute_totals
-from .sourceyaml import number_in
 from .tablefile import load_table
+from .values import read_value
 
 TITLE_ROWS = 1  # the table's title above the grid
 MAX_LABEL_FINDINGS = 5  # a shifted layout breaks every label below it; the first few say enough
@@ -190,7 +190,7 @@ def _computed_value(book: _Book, sheet: str, where: str, formula: str):
 
 
 def _entry(value, location: Location) -> Entry:
-    """A cell as the model's Entry: a number, "/", blank, or what was typed instead."""
+    """A cell as the model's Entry: a number, "/" or a dash, blank, or what was typed instead."""
     if isinstance(value, _Uncomputed):
         return Entry("invalid", f"公式 {value}（没有计算结果，请在 Excel 或 WPS 中打开并保存）", location)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -204,10 +204,4 @@ def _entry(value, location: Location) -> Entry:
         return Entry("number", str(number), location, number)
     if isinstance(value, Decimal):
         return Entry("number", str(value), location, value)
-    text = str(value).strip()
-    if text in ("/", "／"):
-        return Entry("not_applicable", text, location)
-    number = number_in(text)
-    if number is not None:
-        return Entry("number", text, location, number)
-    return Entry("invalid", text, location)
+    return read_value(str(value), location)  # text typed in a cell reads as in a table file
