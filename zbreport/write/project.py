@@ -143,6 +143,13 @@ def table_yaml(form: TableForm, values: dict[CellKey, Number | str] | None = Non
         given = values.get(cell.key, 0)
         value = given if isinstance(given, str) else format_number(given)
         rows.setdefault(cell.yaml_path[:-1], []).append(f"{cell.yaml_path[-1]}: {value}")
+    return "\n".join(lines + _nested_rows(rows)) + "\n"
+
+
+def _nested_rows(rows: dict[tuple[str, ...], list[str]]) -> list[str]:
+    """Rows of `label: value` items under their group labels, as the table files nest them:
+    each group label once, each row on one line."""
+    lines: list[str] = []
     written: set[tuple[str, ...]] = set()
     for path, items in rows.items():
         for depth in range(len(path) - 1):
@@ -150,7 +157,7 @@ def table_yaml(form: TableForm, values: dict[CellKey, Number | str] | None = Non
                 written.add(path[: depth + 1])
                 lines.append(f"{'  ' * depth}{path[depth]}:")
         lines.append(f"{'  ' * (len(path) - 1)}{path[-1]}: {{{', '.join(items)}}}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def new_project(issuer: str, year: int, fmt: Format) -> Files:
@@ -332,14 +339,7 @@ def published_table_yaml(form: TableForm, entries: dict[CellKey, Entry], source:
         entry = entries.get(cell.key)
         if entry is not None:
             rows.setdefault(cell.yaml_path[:-1], []).append(f"{cell.yaml_path[-1]}: {_written_value(entry)}")
-    written: set[tuple[str, ...]] = set()
-    for path, items in rows.items():
-        for depth in range(len(path) - 1):
-            if path[: depth + 1] not in written:
-                written.add(path[: depth + 1])
-                lines.append(f"{'  ' * depth}{path[depth]}:")
-        lines.append(f"{'  ' * (len(path) - 1)}{path[-1]}: {{{', '.join(items)}}}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _nested_rows(rows)) + "\n"
 
 
 def _written_value(entry: Entry) -> str:
