@@ -3,9 +3,9 @@
 One reading for both, so a figure typed into a project and the same figure printed in a
 published report are the same value. Nothing is corrected:
 
-- a number, in half- or full-width digits, its thousands grouped by commas ("1,234"), possibly
-  followed by a note that counts for nothing but is kept and printed with it:
-  "22（其中修订16件）", "22，其中修订16件", "0.5万元";
+- a number, in half- or full-width digits, its thousands grouped by commas or spaces ("1,234",
+  "1 234", as GB/T 15835 allows), possibly followed by a note that counts for nothing but is
+  kept and printed with it: "22（其中修订16件）", "22，其中修订16件", "0.5万元";
 - "/" or a dash ("—", "－", …): the row does not apply, printed as written;
 - blank;
 - anything else (a word, "1O" with a letter O, "两件") is kept as written and is not a number.
@@ -22,7 +22,7 @@ from ..model import Entry, EntryState, Number
 
 NOT_APPLICABLE = frozenset({"/", "／", "\\", "—", "——", "-", "－", "–", "―"})  # printed as written
 
-_NUMBER = r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
+_NUMBER = r"[-+]?(?:[1-9]\d{0,2}(?:[, ]\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
 # What may follow a number as its note: a bracket, a separating mark, or Chinese words. A Latin
 # letter or a digit right after it ("1O", "12a") is a typo, not a note.
 _NOTE_START = r"[(\[【〔〈《,;:，；：]|[\u3400-\u9fff]"
@@ -57,7 +57,7 @@ def _read(text: str) -> tuple[EntryState, Number | None, str]:
         return "blank", None, ""
     match = _VALUE.fullmatch(_width_folded(text))
     if match:
-        digits = match.group(1).replace(",", "")
+        digits = match.group(1).replace(",", "").replace(" ", "")
         number = Decimal(digits) if "." in digits else int(digits)
         return "number", number, text[match.start(3) :] if match.group(3) else ""
     if text in NOT_APPLICABLE:

@@ -8,6 +8,7 @@ extra column is read the same. Totals are read as published: `check` compares th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -72,8 +73,12 @@ def _is_value(text: str) -> bool:
 
 
 def _flat(text: str) -> str:
-    """A cell's text in one line, for messages: "结果\n维持" → "结果 维持"."""
-    return " ".join(text.split())
+    """A cell's text in one line, as it reads: "结果\n维持" → "结果维持"; a space stays between Latin words and numbers."""
+    text = text.strip()
+    return re.sub(r"\s+", lambda m: " " if _LATIN.match(text[m.start() - 1]) and _LATIN.match(text[m.end()]) else "", text)
+
+
+_LATIN = re.compile(r"[A-Za-z0-9]")
 
 
 class _Common:
