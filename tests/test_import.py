@@ -279,6 +279,16 @@ def test_sections_numbered_otherwise_are_the_report_own(tmp_path):
     ]
 
 
+def test_a_section_number_written_wrong_once_is_a_finding_not_a_numbering(tmp_path):
+    titles = dict(agency.TITLES, 六="五、其他需要报告的事项")
+    doc = agency.write_docx(tmp_path / "typo.docx", agency.AgencyReport(titles=titles))
+    imported = tmp_path / "imported"
+    assert run_cli("import", doc, "-o", imported).code == 0
+    assert "章节" not in yaml.safe_load((imported / "report.yaml").read_text(encoding="utf-8"))
+    audit = json.loads(run_cli("check", doc, "--format", "json").stdout)["findings"]
+    assert "章节标题“五、其他需要报告的事项”与官方格式的“六、其他需要报告的事项”不一致" in [f["message"] for f in audit]
+
+
 def test_a_2019_format_table_is_named(tmp_path):
     rows = [
         [("第二十条第（一）项", 1, 4)],

@@ -103,7 +103,7 @@ class _Interpreter:
         for block in blocks[:first_head]:
             if isinstance(block, TableBlock):
                 self.official_table(block, tables, table_pages)
-        own = self.own_sections(heads, blocks, tables)
+        own = self.own_sections(heads, blocks)
         if own:
             sections = [replace(s, form=own[s.form.number]) for s in sections if s.form.number in own]
         for at, head in heads:
@@ -148,16 +148,16 @@ class _Interpreter:
                     candidates.append((i, found))
         return titles.choose_sections(candidates, self.fmt)
 
-    def own_sections(
-        self, heads: list[tuple[int, titles.SectionTitle]], blocks: list[SourceBlock], tables: dict[str, TableReading]
-    ) -> dict[str, SectionForm]:
-        """The report's own sections where it numbers them otherwise than the format (one lower
-        for want of 总体情况, or a numbering of its own): each titled as published, with its table.
+    def own_sections(self, heads: list[tuple[int, titles.SectionTitle]], blocks: list[SourceBlock]) -> dict[str, SectionForm]:
+        """The report's own sections where it numbers them otherwise than the format, 一、二、三… in
+        order (one lower for want of 总体情况, say): each titled as published, with its table.
 
         Only where each official table stands in the section the format gives it; else the
-        format's six are kept, and the findings say what is missing or out of place.
+        format's six are kept, and the findings say what is missing or out of place. A number
+        written wrong once (two sections 五) is no numbering of the report's own: it is a finding.
         """
-        if not any(head.numbered and head.numbered != head.form.number for _, head in heads):
+        numbers = [head.numbered for _, head in heads]
+        if numbers == [head.form.number for _, head in heads] or numbers != list(_NUMERALS[: len(numbers)]):
             return {}
         if set(self.fmt.tables) != self.tables_in_place:
             self.notes.append("本报告的章节编号与官方格式不同，但统计表未能各归其章节；项目使用官方格式的六个部分")
@@ -319,6 +319,9 @@ class _Interpreter:
         day = datetime.date(*date) if date else None
         printed = f"{day.year}年{day.month}月{day.day}日" if day else None
         return Metadata(issuer, year, contact, blocks or None, printed, date_value=day, written_title=own_title)
+
+
+_NUMERALS = "一二三四五六七八九十"
 
 
 def _spans(text: str) -> tuple[Inline, ...]:
