@@ -14,8 +14,8 @@ from typing import Callable, Iterable
 
 from ...diagnostics import Finding, Location, Severity
 from ...format import CellForm, CellKey, Format, TableForm
-from ...model import Entry, TableData, compute_totals
 from ...format.labels import LabelReading, damaged_warning, fold, label_key, read_label, superseded, unknown_error
+from ...model import Entry, TableData, compute_totals
 from ..values import read_value, value_state
 from .blocks import Cell, TableBlock
 
