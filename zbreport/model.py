@@ -134,6 +134,17 @@ def inline_text(nodes: tuple[Inline, ...]) -> str:
     return "".join(parts)
 
 
+def plain_inlines(text: str) -> tuple[Inline, ...]:
+    """Plain text as inline nodes, its line breaks as the model's breaks (what `inline_text` reads back)."""
+    nodes: list[Inline] = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            nodes.append(LineBreak())
+        if line:
+            nodes.append(Text(line))
+    return tuple(nodes)
+
+
 # ---------------------------------------------------------------- narrative: blocks
 
 

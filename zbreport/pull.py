@@ -35,8 +35,8 @@ from .model import (
     Paragraph,
     Placeholder,
     Report,
-    Text,
     inline_text,
+    plain_inlines,
 )
 from .read.markdown import parse_markdown
 from .reword import BODY, LEAD, SPLIT, Atom, FigureEdit, Piece, block_pieces, nodes_of, pieces_of, reword
@@ -269,7 +269,7 @@ class _Planner:
         texts = []
         for paragraph in change.news:
             level = _heading_level(paragraph.style)
-            text = inline_markdown(_typed(paragraph.text.strip()))
+            text = inline_markdown(plain_inlines(paragraph.text.strip()))
             texts.append(("#" * level + " " + text) if level else text)
         markdown = container.markdown
         origin = anchor.origin if anchor is not None else None
@@ -512,16 +512,6 @@ def _heading_level(style: str) -> int:
     if not match:
         return 0
     return int(match.group(1) or match.group(2))
-
-
-def _typed(text: str) -> tuple[Inline, ...]:
-    nodes: list[Inline] = []
-    for i, line in enumerate(text.split("\n")):
-        if i:
-            nodes.append(LineBreak())
-        if line:
-            nodes.append(Text(line))
-    return tuple(nodes)
 
 
 def _plain(atoms: list[Atom]) -> str:

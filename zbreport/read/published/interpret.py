@@ -20,8 +20,6 @@ from ...model import (
     Block,
     GridTable,
     Heading,
-    Inline,
-    LineBreak,
     ListBlock,
     Metadata,
     OfficialTablePlace,
@@ -29,7 +27,7 @@ from ...model import (
     Report,
     Section,
     TableData,
-    Text,
+    plain_inlines,
 )
 from . import titles
 from .blocks import Block as SourceBlock
@@ -239,7 +237,7 @@ class _Interpreter:
             if items:
                 ordered = items[0][0].ordered
                 start = int(re.sub(r"\D", "", items[0][0].marker) or 1) if ordered else 1
-                out.append(ListBlock(ordered, start, tuple((Paragraph(_spans(t.text), loc),) for t, loc in items), items[0][1]))
+                out.append(ListBlock(ordered, start, tuple((Paragraph(plain_inlines(t.text), loc),) for t, loc in items), items[0][1]))
                 items.clear()
 
         for block in body:
@@ -270,21 +268,21 @@ class _Interpreter:
         text = block.text
         if block.role == "heading":
             level = titles.numbering_level(text) or block.level
-            return Heading(min(max(level, 2), 4), _spans(text), location)
+            return Heading(min(max(level, 2), 4), plain_inlines(text), location)
         lead = block.lead if block.lead and titles.numbering_level(block.lead) else titles.run_in_heading(text)
         if lead and text.startswith(lead) and len(text) > len(lead):
             level = min(max(titles.numbering_level(lead), 2), 4)
-            return Paragraph(_spans(text[len(lead) :]), location, lead=Heading(level, _spans(lead), location))
+            return Paragraph(plain_inlines(text[len(lead) :]), location, lead=Heading(level, plain_inlines(lead), location))
         level = titles.standalone_heading(text)
         if level:
-            return Heading(min(max(level, 2), 4), _spans(text), location)
-        return Paragraph(_spans(text), location)
+            return Heading(min(max(level, 2), 4), plain_inlines(text), location)
+        return Paragraph(plain_inlines(text), location)
 
     def narrative_table(self, block: TableBlock, location: Location, form: SectionForm) -> GridTable:
         grid = block.grid()
         rows = []
         for r, row in enumerate(grid):
-            rows.append(tuple(_spans(c.text) if c is not None and c.row == r and c.col == col else () for col, c in enumerate(row)))
+            rows.append(tuple(plain_inlines(c.text) if c is not None and c.row == r and c.col == col else () for col, c in enumerate(row)))
         if any(c.rowspan > 1 or c.colspan > 1 for c in block.cells):
             self.notes.append(f"“{form.title}”中的一张表格有合并单元格，导入后合并未保留")
         header = rows[0] if rows else ()
@@ -322,17 +320,6 @@ class _Interpreter:
 
 
 _NUMERALS = "一二三四五六七八九十"
-
-
-def _spans(text: str) -> tuple[Inline, ...]:
-    """Text with its line breaks as the model's breaks."""
-    out: list[Inline] = []
-    for i, line in enumerate(text.split("\n")):
-        if i:
-            out.append(LineBreak())
-        if line:
-            out.append(Text(line))
-    return tuple(out)
 
 
 def _plain(blocks: tuple[Block, ...]) -> str:
