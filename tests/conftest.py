@@ -16,6 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: the machines that run the suite are shared and noisy, and a slow
+# example is not a wrong one. Properties still run their full number of examples.
+settings.register_profile("zbreport", deadline=None)
+settings.load_profile("zbreport")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_data" / "zibo-2024"

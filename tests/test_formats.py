@@ -115,13 +115,13 @@ def test_a_conversion_that_makes_no_pdf_is_an_error(tmp_path: Path):
 def test_a_hanging_libreoffice_is_stopped(tmp_path: Path, monkeypatch):
     import zbreport.write.pdf as pdf
 
-    monkeypatch.setattr(pdf, "TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr(pdf, "TIMEOUT_SECONDS", 2)  # long enough for the fake to start on a busy machine
     pid_file = tmp_path / "pid"
     # the script starts a child that would outlive it, as soffice starts soffice.bin
     sleep = shutil.which("sleep")
     env = _fake_soffice(tmp_path / "bin", f"{sleep} 60 &\necho $! > {pid_file}\nwait\n")
     result = run_cli("build", SAMPLE, "--format", "pdf", "-o", tmp_path / "r.pdf", env=env)
-    assert result.code == 3 and "1 秒内没有完成" in result.stderr
+    assert result.code == 3 and "2 秒内没有完成" in result.stderr
     assert not (tmp_path / "r.pdf").exists()
     assert not _running(int(pid_file.read_text()))  # the whole process group was ended
 
