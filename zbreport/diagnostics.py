@@ -97,3 +97,8 @@ class InputError(Exception):
 
 class OutputError(Exception):
     """The report could not be written where asked."""
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """Text quoted in a message, cut when long, so one bad value cannot flood the terminal."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"

@@ -19,13 +19,12 @@ from ..format import CellForm, StockFlow
 from ..model import Entry, Report, TableData, format_number
 from .arithmetic import Coverage, Valuation, check_arithmetic
 from .narrative import block_texts, lint_narrative
+from ..values import LARGEST_VALUE, value_problem  # noqa: F401 - LARGEST_VALUE: where it was
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 NOTICE = Severity.NOTICE
 
-# A count above this is a typing slip, not a year's work (and too big to print in a table cell).
-LARGEST_VALUE = 10**9
 
 
 def check_report(report: Report, found: Sequence[Finding] = ()) -> list[Finding]:
@@ -55,30 +54,12 @@ def check_values(table: TableData) -> list[Finding]:
         entry = table.entries.get(cell.key)
         if entry is None:
             continue
-        problem = _value_problem(cell, entry)
+        problem = value_problem(cell, entry)
         if problem:
             findings.append(
                 Finding(ERROR, "R6", f"“{cell.name}”{problem}", entry.location, table=table.form.key, cells=(cell.key,))
             )
     return findings
-
-
-def _value_problem(cell: CellForm, entry: Entry) -> str | None:
-    if entry.state == "blank":
-        return "未填写；没有发生的请填 0"
-    if entry.state == "invalid":
-        return f"应为数字，填写的是 {entry.text}"
-    if entry.state == "not_applicable":
-        return None if cell.allows_not_applicable else f"不能填“{entry.text}”；没有发生的请填 0"
-    number = entry.number
-    assert number is not None
-    if number < 0:
-        return f"不能为负数（填写的是 {entry.text}）"
-    if number >= LARGEST_VALUE:
-        return f"数字过大（填写的是 {entry.text}），请核对"
-    if cell.kind == "count" and number != int(number):
-        return f"应为整数件数（填写的是 {entry.text}）"
-    return None
 
 
 # ---------------------------------------------------------------- R10

@@ -13,6 +13,7 @@ a warning at its line, never dropped in silence.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +23,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from ..diagnostics import Finding, Location, Severity
+from .. import controls
+from ..diagnostics import Finding, InputError, Location, Severity
 from ..model import (
     Block,
     BlockQuote,
@@ -49,7 +51,8 @@ from ..model import (
     Text,
     Underline,
 )
-from .placeholders import OPEN, PLACEHOLDER
+from . import files
+from .placeholders import OPEN, find_placeholders
 
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(footnote_plugin)
 _COMMENT = re.compile(r"^\s*<!--(.*?)-->\s*$", re.S)
@@ -78,6 +81,7 @@ def parse_markdown(
     """Blocks of a Markdown text; `first_line` is where the text starts in its file, and `indent`
     how far its lines are indented there (a YAML block scalar's). Images are read relative to
     `path`'s folder. Problems are appended to `findings`."""
+    text = controls.remove(text)  # markdown-it would print a NUL as U+FFFD; see controls.py
     env: dict = {}
     tokens = _PARSER.parse(text, env)
     reader = _Reader(tokens, path, first_line, _PlaceholderFinder(text, path, first_line, indent), findings)
@@ -218,7 +222,7 @@ class _Reader:
             return None
         if kind in ("fence", "code_block"):
             self.pos += 1
-            return CodeBlock(token.content.rstrip("\n"), self.location(token))
+            return CodeBlock(controls.clean(token.content).rstrip("\n"), self.location(token))
         self.pos += 1  # closing tokens, footnote anchors
         return None
 
@@ -317,7 +321,7 @@ class _Reader:
             if kind == "text":
                 current.extend(self.text_nodes(child.content, line))
             elif kind == "code_inline":
-                current.append(Code(child.content))
+                current.append(Code(controls.clean(child.content)))
             elif kind in _MARK_OPEN:
                 open_(_MARK_OPEN[kind], closer=kind.replace("_open", ""))
             elif kind in _MARK_CLOSE:
@@ -363,22 +367,24 @@ class _Reader:
         self.warn(f"无法在报告中表示的 HTML 标记“{html.strip()[:40]}”，已忽略", self.location(block), "html")
 
     def text_nodes(self, text: str, line: int) -> list[Inline]:
-        """A text run split around its `{{ … }}`; an unclosed `{{` becomes a placeholder that fails to fill."""
+        """A text run split around its `{{ … }}`; an unclosed `{{` becomes a placeholder that fails to fill.
+
+        Word's line break (a vertical tab, see controls.py) is a LineBreak of its own.
+        """
+        text = controls.clean(text)
         out: list[Inline] = []
         pos = 0
-        for match in PLACEHOLDER.finditer(text):
-            if match.start() > pos:
-                out.append(Text(text[pos : match.start()]))
-            out.append(Placeholder(match.group(0), self.finder.locate(match.group(0), line)))
-            pos = match.end()
+        for start, end in find_placeholders(text):
+            out.extend(_text_and_breaks(text[pos:start]))
+            out.append(Placeholder(text[start:end], self.finder.locate(text[start:end], line)))
+            pos = end
         rest = text[pos:]
         if OPEN in rest:
             start = rest.index(OPEN)
-            if start:
-                out.append(Text(rest[:start]))
+            out.extend(_text_and_breaks(rest[:start]))
             out.append(Placeholder(rest[start:], self.finder.locate(rest[start:], line)))
-        elif rest:
-            out.append(Text(rest))
+        else:
+            out.extend(_text_and_breaks(rest))
         return out
 
     def image(self, token: Token, block: Token, line: int) -> Image:
@@ -397,13 +403,13 @@ class _Reader:
             self.warn(f"图片“{source}”是网络地址，报告中只能插入本地图片文件", where, "image")
             return None
         file = self.path.parent / source
+        if not source or not files.present(file):
+            self.error(f"找不到图片文件“{source}”（相对于 {self.path.name} 所在的文件夹）", where, "image")
+            return None
         try:
-            if not file.is_file():
-                self.error(f"找不到图片文件“{source}”（相对于 {self.path.name} 所在的文件夹）", where, "image")
-                return None
-            data = file.read_bytes()
-        except OSError as exc:
-            self.error(f"无法读取图片文件“{source}”：{exc.strerror or exc}", where, "image")
+            data = files.read_bytes(file, files.IMAGE)
+        except InputError as exc:
+            self.error(f"无法读取图片文件“{source}”：{exc.message}", where, "image")
             return None
         if not any(data.startswith(magic) for magic in _IMAGE_TYPES):
             self.error(f"“{source}”不是可插入的图片（支持 PNG、JPEG、GIF、BMP、TIFF）", where, "image")
@@ -423,22 +429,43 @@ class _PlaceholderFinder:
     order, with the unclaimed `{{` at or after the block's first line.
     """
 
+    SEARCH_LIMIT = 200  # places tried for one placeholder: a text of many `{{` stays linear
+
     def __init__(self, text: str, path: Path | None, first_line: int, indent: int = 0) -> None:
         self.path = path
-        self.places: list[tuple[int, int, str]] = []  # (line, column, the rest of the line)
+        self.places: list[tuple[int, int, str, int]] = []  # (line, column, the line, offset of `{{` in it)
         for n, line in enumerate(text.split("\n")):
-            for match in re.finditer(re.escape(OPEN), line):
-                self.places.append((first_line + n, indent + match.start() + 1, line[match.start():]))
+            offset = line.find(OPEN)
+            while offset >= 0:
+                self.places.append((first_line + n, indent + offset + 1, line, offset))
+                offset = line.find(OPEN, offset + len(OPEN))
+        self.lines = [place[0] for place in self.places]
         self.claimed: set[int] = set()
+        self.first_free = 0  # every place before it is claimed
 
     def locate(self, raw: str, from_line: int) -> Location | None:
         if self.path is None:
             return None
-        for i, (line, column, rest) in enumerate(self.places):
-            if i not in self.claimed and line >= from_line and rest.startswith(raw):
+        while self.first_free in self.claimed:
+            self.first_free += 1
+        start = max(self.first_free, bisect.bisect_left(self.lines, from_line))
+        for i in range(start, min(start + self.SEARCH_LIMIT, len(self.places))):
+            line, column, text, offset = self.places[i]
+            if i not in self.claimed and text.startswith(raw, offset):
                 self.claimed.add(i)
                 return Location(self.path, line, column)
         return Location(self.path, from_line, 1)
+
+
+def _text_and_breaks(text: str) -> list[Inline]:
+    """Text nodes, with a LineBreak for each "\n" in them."""
+    out: list[Inline] = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            out.append(LineBreak())
+        if line:
+            out.append(Text(line))
+    return out
 
 
 # ---------------------------------------------------------------- soft breaks and text runs
@@ -461,21 +488,28 @@ def _edge_char(nodes: list, last: bool) -> str:
 
 
 def _resolve_soft_breaks(nodes: list, before: str = "", after: str = "") -> list:
-    """A source line break is a space between Latin words and nothing between Chinese characters."""
+    """A source line break is a space between Latin words and nothing between Chinese characters.
+
+    The characters on either side are carried along rather than searched for at each break, so
+    a paragraph of many thousand lines is read in linear time.
+    """
+    following = [""] * (len(nodes) + 1)  # the first character a reader sees after each node
+    following[len(nodes)] = after
+    for i in range(len(nodes) - 1, -1, -1):
+        node = nodes[i]
+        following[i] = ("" if node is _SOFT else _edge_char([node], last=False)) or following[i + 1]
     out: list = []
+    left = before  # the last character a reader sees so far
     for i, node in enumerate(nodes):
         if node is _SOFT:
-            left = _edge_char(out, last=True) or before
-            right = _edge_char([n for n in nodes[i + 1 :] if n is not _SOFT], last=False) or after
+            right = following[i + 1]
             if left and right and left.isascii() and right.isascii():
                 out.append(Text(" "))
-        elif isinstance(node, Container):
-            left = _edge_char(out, last=True) or before
-            right = _edge_char([n for n in nodes[i + 1 :] if n is not _SOFT], last=False) or after
-            children = _resolve_soft_breaks(list(node.children), left, right)
-            out.append(_rebuilt(node, children))
-        else:
-            out.append(node)
+            continue
+        if isinstance(node, Container):
+            node = _rebuilt(node, _resolve_soft_breaks(list(node.children), left, following[i + 1]))
+        out.append(node)
+        left = _edge_char([node], last=True) or left
     return out
 
 

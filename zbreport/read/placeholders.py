@@ -19,9 +19,16 @@ from typing import Union
 
 from ..words import FUNCTIONS
 
-# A placeholder in running text. A `{{` left without its `}}` is reported, not printed.
-PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}")
 OPEN = "{{"
+CLOSE = "}}"
+# Bounds far above any real placeholder, so hostile text is a message, not a hang or a RecursionError.
+MAX_LENGTH = 500  # characters between the brackets
+MAX_DEPTH = 20  # nested brackets and calls
+MAX_TERMS = 100  # names and numbers
+MAX_DIGITS = 15  # in a number; no figure of these reports comes near
+# A placeholder in running text, for code that wants a pattern; `find_placeholders` is linear
+# where this pattern, on a line of many `{{` and no `}}`, would not be without its bound.
+PLACEHOLDER = re.compile(r"\{\{([^\n]{0,%d}?)\}\}" % MAX_LENGTH)
 SEPARATOR = "·"  # between the labels of a cell name, as `check` prints a cell
 _SEPARATOR_VARIANTS = str.maketrans({"・": SEPARATOR, "•": SEPARATOR, "‧": SEPARATOR, "∙": SEPARATOR})
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
@@ -76,6 +83,25 @@ class PlaceholderSyntaxError(Exception):
         self.offset = offset
 
 
+def find_placeholders(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each `{{ … }}` in a line of text, in order, in linear time.
+
+    Scanning stops at a `{{` without its `}}` on the same line: the caller reports the rest
+    from there as an unclosed placeholder (a `{{` left open is reported, not printed).
+    """
+    found: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        start = text.find(OPEN, position)
+        if start < 0:
+            return found
+        end = text.find(CLOSE, start + len(OPEN))
+        if end < 0 or "\n" in text[start:end]:
+            return found
+        found.append((start, end + len(CLOSE)))
+        position = end + len(CLOSE)
+
+
 # ---------------------------------------------------------------- tokens
 
 _PUNCTUATION = {"+": "+", "＋": "+", "-": "-", "－": "-", "(": "(", ")": ")", ",": ","}
@@ -106,6 +132,8 @@ def _tokens(text: str) -> list[_Token]:
             start = i
             while i < len(text) and (text[i].translate(_FULL_WIDTH_DIGITS) in "0123456789."):
                 i += 1
+            if i - start > MAX_DIGITS:
+                raise PlaceholderSyntaxError(f"数字过长（超过 {MAX_DIGITS} 位）", start)
             out.append(_Token("number", text[start:i].translate(_FULL_WIDTH_DIGITS), start))
         else:
             start, i = i, _name_end(text, i)
@@ -154,7 +182,13 @@ FUNCTION_WORDS = FUNCTIONS
 
 def parse(text: str) -> Expression:
     """The expression inside `{{ }}`; raises PlaceholderSyntaxError with the offending offset."""
-    parser = _Parser(_tokens(text))
+    if len(text) > MAX_LENGTH:
+        raise PlaceholderSyntaxError(f"占位符过长（超过 {MAX_LENGTH} 个字符）", 0)
+    tokens = _tokens(text)
+    terms = [t for t in tokens if t.kind in ("name", "number")]
+    if len(terms) > MAX_TERMS:
+        raise PlaceholderSyntaxError(f"占位符中的名称和数字过多（超过 {MAX_TERMS} 个）", terms[MAX_TERMS].offset)
+    parser = _Parser(tokens)
     if parser.peek().kind == "end":
         raise PlaceholderSyntaxError("占位符是空的，应写明要填入的名称，例如 {{ 机关全称 }}", 0)
     expression = parser.expression()
@@ -168,6 +202,7 @@ class _Parser:
     def __init__(self, tokens: list[_Token]) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0  # brackets open, calls included
 
     def peek(self) -> _Token:
         return self.tokens[self.pos]
@@ -199,16 +234,25 @@ class _Parser:
                 raise PlaceholderSyntaxError(f"“{token.text}”不是数字", token.offset) from None
         if token.kind == "name":
             if self.peek().kind == "(":
-                self.take()
-                return Call(token.text, self.arguments(), token.offset)
+                self.open(self.take())
+                call = Call(token.text, self.arguments(), token.offset)
+                self.depth -= 1
+                return call
             return Name(token.text, token.offset)
         if token.kind == "(":
+            self.open(token)
             inner = self.expression()
             self.expect_close()
+            self.depth -= 1
             return inner
         if token.kind == "end":
             raise PlaceholderSyntaxError("占位符在此处不完整，缺少名称或数字", token.offset)
         raise PlaceholderSyntaxError(f"此处应为名称或数字，而不是“{token.text}”", token.offset)
+
+    def open(self, bracket: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise PlaceholderSyntaxError(f"括号嵌套过深（超过 {MAX_DEPTH} 层）", bracket.offset)
 
     def arguments(self) -> tuple[Expression, ...]:
         args = [self.expression()]

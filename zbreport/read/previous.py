@@ -22,6 +22,7 @@ from ..figures import table_names
 from ..format import CellKey, Format, TableForm, normalize_label
 from ..model import Entry, Number, PreviousYear, Report
 from .tablefile import read_entries, unknown_key
+from ..values import value_problem
 from ..words import YEAR
 
 
@@ -38,7 +39,7 @@ def from_report(report: Report) -> PreviousYear:
 
 
 def load_figures_file(path: Path, fmt: Format, findings: list[Finding]) -> PreviousYear:
-    root = sourceyaml.compose(path)
+    root = sourceyaml.compose(path, findings)
     if not isinstance(root, yaml.MappingNode):
         raise InputError("上年数据文件应按“年度”“表二”“表三”“表四”逐项填写", Location(path, 1, 1))
     year: int | None = None
@@ -66,13 +67,11 @@ def _known_values(form: TableForm, entries: dict[CellKey, Entry], findings: list
     """The numbers given, then every total whose parts are all known and that was not given itself."""
     values: dict[CellKey, Number] = {}
     for key, entry in entries.items():
-        if entry.state == "number" and entry.number is not None and entry.number >= 0:
+        problem = value_problem(form.cell(key), entry)
+        if problem:
+            findings.append(Finding(Severity.ERROR, "previous", f"上年数据“{form.cell(key).name}”{problem}", entry.location))
+        elif entry.state == "number" and entry.number is not None:
             values[key] = entry.number
-        else:
-            what = f"填写的是 {entry.text}" if entry.text else "未填写"
-            findings.append(
-                Finding(Severity.ERROR, "previous", f"上年数据“{form.cell(key).name}”应为不小于 0 的数字（{what}）", entry.location)
-            )
     changed = True
     while changed:
         changed = False

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from . import sourceyaml
+from . import files, sourceyaml
+from .. import controls
 from ..diagnostics import Finding, InputError, Location, Severity
 from ..figures import table_names
 from ..words import (
@@ -63,10 +64,7 @@ def load_project(project_dir: Path, fmt: Format, *, with_previous: bool = True, 
     Without `narrative`, the sections and 导语 are left unread (no Markdown parser is loaded): for
     what needs only the figures, such as the preview of the tables or last year's project.
     """
-    if not project_dir.exists():
-        raise InputError("找不到项目文件夹", Location(project_dir))
-    if not project_dir.is_dir():
-        raise InputError("应为项目文件夹，却是一个文件", Location(project_dir))
+    files.require_folder(project_dir, "找不到项目文件夹")
     findings: list[Finding] = []
     meta = load_metadata(project_dir / REPORT_FILE, fmt, findings, narrative=narrative)
     tables = load_tables(project_dir / TABLES_DIR, fmt, findings)
@@ -85,13 +83,13 @@ def load_previous(project_dir: Path, meta: Metadata, fmt: Format, findings: list
     if not meta.previous_link:
         return None
     where = meta.locations.get(PREVIOUS)
-    path = (project_dir / meta.previous_link).resolve()
-    if not path.exists():
+    path = project_dir / meta.previous_link
+    if not files.present(path):
         raise InputError(f"找不到“{PREVIOUS}”所写的上年项目或数据文件：{meta.previous_link}", where)
     if path.is_dir():
-        if path == project_dir.resolve():
+        if path.resolve() == project_dir.resolve():
             raise InputError(f"“{PREVIOUS}”应指向上年的项目，而不是本项目", where)
-        previous = from_report(load_project(path, fmt, with_previous=False, narrative=False).report)
+        previous = from_report(load_project(path.resolve(), fmt, with_previous=False, narrative=False).report)
     else:
         previous = load_figures_file(path, fmt, findings)
     if previous.year is not None and previous.year != meta.year - 1:
@@ -105,7 +103,7 @@ def load_previous(project_dir: Path, meta: Metadata, fmt: Format, findings: list
 
 
 def load_metadata(path: Path, fmt: Format, findings: list[Finding], *, narrative: bool = True) -> Metadata:
-    root = sourceyaml.compose(path)
+    root = sourceyaml.compose(path, findings)
     if not isinstance(root, yaml.MappingNode):
         raise InputError(f"应填写{ISSUER}、{YEAR}等报告信息", Location(path, 1, 1))
     values: dict[str, yaml.Node] = {}
@@ -117,7 +115,10 @@ def load_metadata(path: Path, fmt: Format, findings: list[Finding], *, narrative
         values[key] = value_node
         locations[key] = sourceyaml.location(path, value_node)
 
-    issuer = _text(path, values, ISSUER, required=True)
+    issuer = _text(path, values, ISSUER, required=True) or ""
+    problem = issuer_problem(issuer)
+    if problem:
+        raise InputError(problem, sourceyaml.location(path, values[ISSUER]))
     year_node = values.get(YEAR)
     if year_node is None:
         raise InputError(f"缺少“{YEAR}”（例如 {YEAR}: 2024）", Location(path, 1, 1))
@@ -134,7 +135,7 @@ def load_metadata(path: Path, fmt: Format, findings: list[Finding], *, narrative
                     Finding(Severity.WARNING, "blank", f"联系方式“{key}”未填写", sourceyaml.location(path, key_node))
                 )
                 continue
-            contact.append((key, str(value_node.value).strip()))
+            contact.append((key, controls.clean(str(value_node.value)).strip()))
         order = {k: i for i, k in enumerate(CONTACT_KEYS)}
         contact.sort(key=lambda kv: order.get(kv[0], len(order)))
     elif contact_node is not None and not sourceyaml.is_null(contact_node):
@@ -146,7 +147,7 @@ def load_metadata(path: Path, fmt: Format, findings: list[Finding], *, narrative
     rounding = _rounding(path, values.get(PERCENT), findings)
     previous_link = _text(path, values, PREVIOUS, required=False)
     template_link = _text(path, values, TEMPLATE, required=False)
-    intro_text = _text(path, values, INTRO, required=False)
+    intro_text = _text(path, values, INTRO, required=False, as_markdown=True)
     intro: tuple[Block, ...] | None = None  # None: assemble writes the usual one
     if intro_text and narrative:
         from .markdown import parse_markdown  # markdown-it is loaded only where the narrative is read
@@ -158,7 +159,7 @@ def load_metadata(path: Path, fmt: Format, findings: list[Finding], *, narrative
         indent = _indent_of(path, first_line) if block else intro_node.start_mark.column + (1 if intro_node.style else 0)
         intro = tuple(parse_markdown(intro_text, path, first_line, indent, findings))
     return Metadata(
-        issuer or "", year, tuple(contact), intro, date and _printed(date), rounding, previous_link, template_link,
+        issuer, year, tuple(contact), intro, date and _printed(date), rounding, previous_link, template_link,
         locations, date, written_title, sections,
     )
 
@@ -217,7 +218,7 @@ def _sections(path: Path, node: yaml.Node | None, fmt: Format, findings: list[Fi
 
 
 def _indent_of(path: Path, line: int) -> int:
-    lines = sourceyaml.read_text(path).split("\n")
+    lines = sourceyaml.source_text(path, files.YAML).split("\n")
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     return len(text) - len(text.lstrip(" "))
 
@@ -266,15 +267,31 @@ def _rounding(path: Path, node: yaml.Node | None, findings: list[Finding]) -> Ro
     return rounding
 
 
-def _text(path: Path, values: dict[str, yaml.Node], key: str, *, required: bool) -> str | None:
+def _text(path: Path, values: dict[str, yaml.Node], key: str, *, required: bool, as_markdown: bool = False) -> str | None:
+    """A text field; a Markdown one keeps Word's line breaks (vertical tabs) for the Markdown reader."""
     node = values.get(key)
     if node is None or sourceyaml.is_null(node):
+        if required and node is not None:
+            raise InputError(f"“{key}”未填写", sourceyaml.location(path, node))
         if required:
             raise InputError(f"缺少“{key}”", Location(path, 1, 1))
         return None
     if not isinstance(node, yaml.ScalarNode):
         raise InputError(f"“{key}”应为一段文字，不是{sourceyaml.node_kind(node)}", sourceyaml.location(path, node))
-    return str(node.value).strip()
+    text = str(node.value) if as_markdown else controls.clean(str(node.value))
+    return text.strip()
+
+
+MAX_ISSUER_LENGTH = 200  # characters; the longest joint issuers have about 70
+
+
+def issuer_problem(issuer: str) -> str | None:
+    """Why a 机关全称 cannot be used (it titles the report and names its file), or None."""
+    if not issuer.strip():
+        return f"“{ISSUER}”未填写：请写明机关的全称，例如 淄博市人民政府办公室"
+    if len(issuer) > MAX_ISSUER_LENGTH:
+        return f"“{ISSUER}”过长（{len(issuer)} 个字符）：机关全称不应超过 {MAX_ISSUER_LENGTH} 个字符"
+    return None
 
 
 # ---------------------------------------------------------------- sections
@@ -284,7 +301,7 @@ def load_section(project_dir: Path, form: SectionForm, findings: list[Finding]) 
     if not form.file_name:
         return Section(form, (), None)  # a section of report.yaml's own with a title (and a table) only
     path = project_dir / SECTIONS_DIR / form.file_name
-    if not path.exists():
+    if not files.present(path):
         if form.table is None or not form.number:
             findings.append(
                 Finding(Severity.ERROR, "missing-section", f"缺少“{form.title}”的正文文件", Location(path))
@@ -292,7 +309,7 @@ def load_section(project_dir: Path, form: SectionForm, findings: list[Finding]) 
         return Section(form, (), None)
     from .markdown import parse_markdown
 
-    blocks = parse_markdown(sourceyaml.read_text(path), path, findings=findings)
+    blocks = parse_markdown(sourceyaml.source_text(path, files.MARKDOWN, findings), path, findings=findings)
     blocks = _drop_own_title(form, blocks, findings)
     if form.table is None:
         for block in blocks:

@@ -3,7 +3,11 @@
 PyYAML's `safe_load` forgets positions and silently keeps the last of two equal keys; we
 compose the node tree instead and walk it ourselves. libyaml's parser (CSafeLoader) composes it
 about ten times faster than PyYAML's own, with the same line and column marks; PyYAML's is the
-fallback where PyYAML was built without libyaml.
+fallback where PyYAML was built without libyaml, and for a file holding Word's line break (a
+vertical tab), which libyaml refuses.
+
+What a file may hold is bounded: nesting (50 levels), tags (plain data only), the length of a
+number; control characters are decided by controls.py.
 """
 
 from __future__ import annotations
@@ -14,9 +18,41 @@ from pathlib import Path
 
 import yaml
 
-from ..diagnostics import Finding, InputError, Location, Severity
+from .. import controls
+from ..diagnostics import Finding, InputError, Location, Severity, shorten
+from . import files
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 50  # nesting levels; a table file needs four
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's own safe loader, with two changes: control characters are left for controls.py
+    (PyYAML refuses a file holding one, without saying where), and nesting is bounded, so a file
+    nested a thousand deep is a message rather than a RecursionError."""
+
+    depth = 0
+
+    def check_printable(self, data) -> None:  # noqa: ARG002 - controls.prepare has dealt with them
+        return None
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__("too deep")
+        self.mark = mark
+
+
+_LOADER = getattr(yaml, "CSafeLoader", _Loader)  # libyaml bounds nesting itself (1000 levels)
+_TOO_DEEP = f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），请检查缩进和括号"
 _TAB = "含有制表符（Tab），YAML 只能用空格缩进"
 # PyYAML's wording, then libyaml's where it differs.
 _PROBLEMS_ZH = {
@@ -33,32 +69,34 @@ _PROBLEMS_ZH = {
     "did not find expected key": "缩进不一致，找不到预期的键",
     "found unexpected end of stream": "文件意外结束（可能缺少引号或括号）",
     "expected a single document in the stream": "文件中只能有一个 YAML 文档（不要使用“---”分隔）",
+    "exceeded maximum nesting depth": f"嵌套过深（超过 {MAX_DEPTH} 层），请检查缩进和括号",
 }
 
 
-def read_text(path: Path) -> str:
-    """A project file's text: UTF-8 (with or without BOM), or GB18030 as Windows editors in China save it."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("找不到文件", Location(path)) from None
-    except IsADirectoryError:
-        raise InputError("应为文件，却是一个文件夹", Location(path)) from None
-    except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror}", Location(path)) from None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError("文件编码无法识别，请保存为 UTF-8 编码", Location(path))
+def read_text(path: Path, kind: files.FileKind = files.YAML) -> str:
+    """A project file's text, as `files.read_text` reads it (a regular file, of bounded size)."""
+    return files.read_text(path, kind)
 
 
-def compose(path: Path) -> yaml.Node | None:
-    """The node tree of a YAML file; None for an empty file. Syntax errors become InputError."""
-    text = read_text(path)
+def source_text(path: Path, kind: files.FileKind, findings: list[Finding] | None = None) -> str:
+    """A project file's text ready to parse: invisible control characters warned about (into
+    `findings`, when given) and removed; see controls.py."""
+    return controls.prepare(read_text(path, kind), path, findings)
+
+
+def compose(path: Path, findings: list[Finding] | None = None) -> yaml.Node | None:
+    """The node tree of a YAML file; None for an empty file. Syntax errors become InputError.
+
+    Control characters are warned about into `findings` (when given) and removed; a tag that
+    asks for anything but plain data (`!!python/object/apply:…`) is refused, and so is nesting
+    deeper than MAX_DEPTH.
+    """
+    text = source_text(path, files.YAML, findings)
+    loader = _Loader if controls.LINE_BREAK in text else _LOADER
     try:
-        return yaml.compose(text, Loader=_LOADER)
+        root = yaml.compose(text, Loader=loader)
+    except _TooDeep as exc:
+        raise InputError(_TOO_DEEP, Location(path, exc.mark.line + 1, exc.mark.column + 1)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "格式错误"
@@ -75,7 +113,49 @@ def compose(path: Path) -> yaml.Node | None:
             reason += f"（出错的内容从第 {start.line + 1} 行开始）"
         raise InputError(f"YAML 格式错误：{reason}", where) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML 格式错误：{exc}", Location(path)) from None
+        raise InputError(f"YAML 格式错误：{shorten(str(exc), 200)}", Location(path)) from None
+    if root is not None:
+        _check_nodes(path, root, findings)
+    return root
+
+
+# What a YAML file of ours may hold: text, numbers, dates, true/false, mappings and lists.
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge", "value")
+}
+
+
+def _check_nodes(path: Path, root: yaml.Node, findings: list[Finding] | None) -> None:
+    """Refuse tags other than plain data and nesting deeper than MAX_DEPTH; remove control
+    characters a quoted escape ("\\f") put into a value. Anchors may make the tree a graph,
+    even a cyclic one: each node is looked at once."""
+    seen: set[int] = set()
+    pending = [(root, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise InputError(_TOO_DEEP, location(path, node))
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise InputError(
+                f"不支持 YAML 标记“{shorten(tag)}”：此处只能写文字、数字、日期和键值，请删去该标记", location(path, node)
+            )
+        if isinstance(node, yaml.ScalarNode):
+            value = controls.remove(node.value)
+            if value != node.value:
+                node.value = value
+                if findings is not None:
+                    findings.append(
+                        Finding(Severity.WARNING, "control-character", "引号中的转义写出了不可见的控制字符，已删除", location(path, node))
+                    )
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                pending.extend(((key, depth + 1), (value, depth + 1)))
 
 
 def _character_at(text: str, line: int, column: int) -> str:
@@ -126,9 +206,18 @@ def scalar_number(node: yaml.ScalarNode) -> int | Decimal | None:
     return number_in(str(node.value))
 
 
+MAX_NUMBER_LENGTH = 30  # characters: no figure of these reports comes near
+
+
 def number_in(text: str) -> int | Decimal | None:
-    """The number a text spells in decimal (full-width digits too), or None: also for a spreadsheet's text cell."""
+    """The number a text spells in decimal (full-width digits too), or None: also for a spreadsheet's text cell.
+
+    Text longer than any figure is not read as one (Python refuses to convert integers of
+    thousands of digits).
+    """
     text = text.strip().translate(_FULLWIDTH_DIGITS)
+    if len(text) > MAX_NUMBER_LENGTH:
+        return None
     if _INT.fullmatch(text):
         return int(text)
     if _DECIMAL.fullmatch(text):
@@ -149,4 +238,4 @@ def node_kind(node: yaml.Node) -> str:
         return "一组键值"
     if isinstance(node, yaml.SequenceNode):
         return "列表"
-    return f"“{node.value}”"
+    return f"“{shorten(str(node.value))}”"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from . import sourceyaml
+from . import files, sourceyaml
 from ..diagnostics import Finding, Location, Severity
 from ..format import CellForm, CellKey, Format, TableForm
 from ..format.labels import LabelReading, closest, damaged_warning, likeness, read_label, superseded, unknown_error
@@ -48,7 +48,7 @@ def _label_tree(form: TableForm) -> _LabelNode:
 def load_table(form: TableForm, path: Path, fmt: Format, findings: list[Finding]) -> TableData:
     """A table file of a project: every input cell is expected."""
     data = TableData(form, path)
-    if not path.exists():
+    if not files.present(path):
         findings.append(
             Finding(
                 Severity.ERROR,
@@ -61,7 +61,7 @@ def load_table(form: TableForm, path: Path, fmt: Format, findings: list[Finding]
         )
         data.values = compute_totals(form, data.entries)
         return data
-    root = sourceyaml.compose(path)
+    root = sourceyaml.compose(path, findings)
     reader = _TableReader(form, path, fmt, findings)
     if root is None or sourceyaml.is_null(root):
         reader.seen[()] = Location(path, 1, 1)

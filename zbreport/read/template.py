@@ -12,25 +12,32 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
 from docx.oxml.ns import qn
 
-from ..diagnostics import Finding, InputError, Location, Severity
+from . import files
+from ..diagnostics import Finding, InputError, Location, Severity, shorten
 from ..fonts import missing_fonts
 from ..model import TemplatePlaceholders
-from .placeholders import PLACEHOLDER
+from .placeholders import find_placeholders
 from .published import limits
 from ..write import ooxml
-from ..write.docx import MARKER, REQUIRED_STYLES, styles_to_borrow
+from ..write.docx import EMPHASIS, MARKER, REQUIRED_STYLES, RUN_IN_HEADINGS, STRONG, TABLE, styles_to_borrow
 
 _WHERE = {"body": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注", "endnotes": "尾注", "comments": "批注"}
 # The body marker written inside other text ("正文：{{ body }}"): it must be a paragraph of its own.
 _MARKER_IN_TEXT = re.compile(r"\{\{\s*(?:body|正文)\s*\}\}")
+# The kind of each style the writer applies; every other one is a paragraph style.
+_STYLE_TYPES = {name: WD_STYLE_TYPE.CHARACTER for name in (STRONG, EMPHASIS, *RUN_IN_HEADINGS.values())} | {TABLE: WD_STYLE_TYPE.TABLE}
 
 
 @dataclass(frozen=True)
@@ -73,21 +80,140 @@ def default_template() -> Path:
 
 
 def open_docx(path: Path) -> Document:
-    if not path.exists():
-        raise InputError("找不到 Word 模板文件", Location(path))
-    if path.is_dir():
-        raise InputError("Word 模板应为 .docx 文件，却是一个文件夹", Location(path))
+    """A Word document or template, checked before python-docx opens it: a zip of bounded
+    inflated size (a zip bomb is refused before anything is inflated), XML without a DTD (no
+    entities to expand or fetch), and a main document with a body and page setup."""
+    where = Location(path)
+    data = files.read_bytes(path, files.TEMPLATE)
+    _check_package(data, where)
     try:
-        data = _as_document(path) if path.suffix.lower() == ".dotx" else path.read_bytes()
-        return docx.Document(io.BytesIO(data))
-    except InputError:
-        raise
-    except FileNotFoundError:
-        raise InputError("找不到 Word 模板文件", Location(path)) from None
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"Word 模板文件已损坏或不是 .docx 文件（{type(exc).__name__}）", Location(path)) from None
+        if path.suffix.lower() == ".dotx":
+            data = _as_document(path)
+        document = docx.Document(io.BytesIO(data))
+    except KeyError as exc:  # zipfile: a part the package's relationships name is not in it
+        missing = re.search(r"named '([^']*)'", str(exc))
+        what = f"：缺少 {shorten(missing.group(1))}" if missing else ""
+        raise InputError(f"Word 模板文件已损坏{what}", where) from None
+    except (PackageNotFoundError, zipfile.BadZipFile) as exc:
+        raise InputError(f"Word 模板文件已损坏或不是 .docx 文件（{type(exc).__name__}）", where) from None
+    except ValueError as exc:  # python-docx: a package whose main part is not a Word document
+        kind = re.search(r"content type is '([^']*)'", str(exc))
+        what = f"主文档的类型是 {shorten(kind.group(1).split('officedocument.')[-1])}（可能是 Excel 或 PowerPoint 文件）" if kind else shorten(str(exc), 120)
+        raise InputError(f"不是 Word 文档：{what}", where) from None
     except Exception as exc:  # lxml and zipfile raise many kinds for a damaged package
-        raise InputError(f"无法打开 Word 模板文件：{exc}", Location(path)) from None
+        raise InputError(f"无法打开 Word 模板文件：{shorten(str(exc), 120)}", where) from None
+    _check_document(document, where)
+    return document
+
+
+MAX_PARTS = 5000
+MAX_PART_SIZE = 100 * files.MB  # inflated; a template's document.xml is rarely above 10 MB
+MAX_INFLATED_SIZE = 200 * files.MB
+MAX_RATIO = 100  # inflated size over compressed size, for parts above 1 MB; XML compresses about 10:1
+_REQUIRED_PARTS = {"[Content_Types].xml": "内容类型表", "_rels/.rels": "关系表"}
+
+
+def _check_package(data: bytes, where: Location) -> None:
+    """Refuse what is not a zip, a zip bomb (from the sizes each part declares, before any is
+    inflated; zipfile stops at the declared size, so a part cannot lie its way past this), a
+    package without the parts every Word file has, and XML parts that carry a DTD."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise InputError("Word 模板文件已损坏或不是 .docx 文件（不是有效的 zip 压缩包）", where) from None
+    if len(parts) > MAX_PARTS:
+        raise InputError(f"Word 模板中的部件过多（{len(parts)} 个），不像是 Word 文档", where)
+    total = 0
+    for part in parts:
+        too_large = part.file_size > MAX_PART_SIZE
+        too_packed = part.file_size > files.MB and part.file_size > MAX_RATIO * max(part.compress_size, 1)
+        if too_large or too_packed:
+            raise InputError(
+                f"Word 模板中的 {shorten(part.filename)} 解压后有 {part.file_size / files.MB:.0f} MB"
+                f"{'，压缩比异常' if too_packed else ''}：疑似压缩炸弹，拒绝打开",
+                where,
+            )
+        total += part.file_size
+    if total > MAX_INFLATED_SIZE:
+        raise InputError(f"Word 模板解压后共 {total / files.MB:.0f} MB，超过 {MAX_INFLATED_SIZE // files.MB} MB，拒绝打开", where)
+    names = {part.filename for part in parts}
+    for name, what in _REQUIRED_PARTS.items():
+        if name not in names:
+            raise InputError(f"不是 Word 文档：缺少 {name}（{what}），每个 .docx 都有这一部分", where)
+    for part in parts:
+        if part.filename.endswith((".xml", ".rels")):
+            try:
+                content = archive.read(part)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+                raise InputError(f"Word 模板已损坏：无法解压 {shorten(part.filename)}", where) from None
+            if _declares_dtd(content):
+                raise InputError(
+                    f"Word 模板的 {shorten(part.filename)} 含有文档类型定义（<!DOCTYPE>）：Word 文档不会有，"
+                    "它可能引用外部实体，拒绝打开",
+                    where,
+                )
+            try:
+                etree.fromstring(content, _XML_PARSER)
+            except etree.XMLSyntaxError as exc:
+                line = f"第 {exc.lineno} 行：" if exc.lineno else ""
+                reason = re.sub(r",? line \d+, column \d+$", "", str(exc.msg))
+                raise InputError(f"Word 模板已损坏：{shorten(part.filename)} 不是有效的 XML（{line}{shorten(reason, 80)}）", where) from None
+
+
+# Only to find a damaged part and name it: no entities, no network, no DTD, no huge trees.
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def _declares_dtd(xml: bytes) -> bool:
+    """True when an XML part declares a DTD, in whatever encoding it is written."""
+    if xml[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        xml = xml.decode("utf-16", errors="replace").encode("utf-8")
+    return b"<!doctype" in xml.lower()
+
+
+def _check_document(document: Document, where: Location) -> None:
+    """The main part is a Word document with a body and page setup, which the report fills."""
+    root = document.element
+    part = document.part.partname.lstrip("/")
+    if root.tag != qn("w:document"):
+        raise InputError(f"不是 Word 文档：{part} 的根元素不是 w:document", where)
+    body = root.find(qn("w:body"))
+    if body is None:
+        raise InputError(f"不是完整的 Word 文档：{part} 缺少正文（w:body）", where)
+    if body.find(qn("w:sectPr")) is None:
+        raise InputError(f"不是完整的 Word 文档：{part} 缺少页面设置（w:body 末尾的 w:sectPr）；请在 Word 中打开并另存一次", where)
+    # The parts reached through python-docx's API must be of the kind it expects: a mutated
+    # content type makes python-docx load, say, the styles as an opaque blob.
+    for probe, relation in ((lambda: document.styles.element, RT.STYLES), (lambda: document.core_properties.title, RT.CORE_PROPERTIES)):
+        try:
+            probe()
+        except Exception:  # noqa: BLE001 - python-docx fails in many ways on a part of the wrong kind
+            part = _related_part(document, relation)
+            raise InputError(f"Word 模板已损坏：{part or relation.rsplit('/', 1)[-1]} 无法按其应有的类型读取", where) from None
+    for other in document.part.package.iter_parts():
+        kind = other.content_type.rsplit(".", 1)[-1].removesuffix("+xml")
+        expected = _PART_ROOTS.get(kind) if other.content_type.startswith(_WORD_CONTENT) else None
+        element = getattr(other, "element", None)
+        if expected and element is not None and element.tag != qn(expected):
+            raise InputError(f"Word 模板已损坏：{other.partname.lstrip('/')} 的根元素不是 {expected}", where)
+
+
+def _related_part(document: Document, relation: str) -> str | None:
+    """The name of the part the document (or its package) relates to by `relation`."""
+    for source in (document.part, document.part.package):
+        for rel in source.rels.values():
+            if rel.reltype == relation and not rel.is_external:
+                return rel.target_part.partname.lstrip("/")
+    return None
+
+
+_WORD_CONTENT = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+# The parts python-docx reads or zbreport writes into, by the last word of their content type.
+_PART_ROOTS = {
+    "header": "w:hdr", "footer": "w:ftr", "styles": "w:styles", "settings": "w:settings",
+    "numbering": "w:numbering", "footnotes": "w:footnotes", "endnotes": "w:endnotes", "comments": "w:comments",
+}
 
 
 def _as_document(path: Path) -> bytes:
@@ -110,8 +236,12 @@ def load_template(path: Path | None = None) -> Template:
     is_default = path is None
     path = path or default_template()
     template = Template(path, open_docx(path), is_default)
-    names = {s.name for s in template.document.styles}
-    template.missing_styles, template.support_styles = styles_to_borrow(names)
+    styles = {s.name: s for s in template.document.styles}
+    template.missing_styles, template.support_styles = styles_to_borrow(set(styles))
+    for name in REQUIRED_STYLES:
+        if name in styles and styles[name].type != _STYLE_TYPES.get(name, WD_STYLE_TYPE.PARAGRAPH):
+            kind = {WD_STYLE_TYPE.CHARACTER: "字符样式", WD_STYLE_TYPE.TABLE: "表格样式"}.get(_STYLE_TYPES.get(name), "段落样式")
+            raise InputError(f"模板中的样式“{name}”类型不对：应为{kind}，请在 Word 中改正或删去它", Location(path))
     if template.missing_styles or template.support_styles:
         template.fallback = open_docx(default_template())
     for kind, root in ooxml.template_parts(template.document):
@@ -129,7 +259,9 @@ def load_template(path: Path | None = None) -> Template:
             if _MARKER_IN_TEXT.search(text):
                 template.markers_in_text.append(text.strip())
             template.placeholders.extend(
-                TemplateText(m.group(0), where) for m in PLACEHOLDER.finditer(text) if not _MARKER_IN_TEXT.fullmatch(m.group(0))
+                TemplateText(text[start:end], where)
+                for start, end in find_placeholders(text)
+                if not _MARKER_IN_TEXT.fullmatch(text[start:end])
             )
     return template
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from ...diagnostics import InputError, Location
+from .. import files
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = {".docx": 50 * MB, ".html": 20 * MB, ".htm": 20 * MB, ".pdf": 100 * MB}
@@ -32,11 +33,9 @@ MAX_TABLE_CELLS = 20_000  # the three official tables together have ~400
 
 def check_file(path: Path) -> None:
     """A regular file of a size a report can have; anything else is refused by name."""
-    if not path.exists():
-        raise InputError("找不到文件", Location(path))
-    if not path.is_file():
-        raise InputError("不是普通文件，无法读取", Location(path))
     limit = MAX_FILE_BYTES.get(path.suffix.lower(), 20 * MB)
+    # A named pipe, a device, a link loop: refused as every input file is (files.py), the size below.
+    files.require_file(path, files.FileKind("已发布的报告", 1 << 62))
     size = path.stat().st_size
     if size > limit:
         raise InputError(
