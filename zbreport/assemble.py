@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
 from typing import Iterable
 
-from .diagnostics import Finding, Location, Severity
+from .diagnostics import Finding, Location, Severity, shorten
 from .document import Document, DocumentBlock, DocumentSection, OfficialTable, Properties
 from .figures import FigureError, Scope, fill, scope_of
 from .words import CONTACT_KEYS, ISSUER, YEAR
@@ -183,7 +183,7 @@ def fill_template(template: TemplatePlaceholders, scope: Scope) -> tuple[dict[st
         try:
             values[placeholder] = fill(placeholder, scope)
         except FigureError as exc:
-            message = f"模板 {template.name} 的{where}中 {placeholder}：{exc.message}"
+            message = f"模板 {template.name} 的{where}中 {shorten(placeholder)}：{exc.message}"
             findings.append(Finding(Severity.ERROR, "template", message, Location(template.path)))
     return values, findings
 
@@ -194,6 +194,7 @@ class _Filler:
     def __init__(self, scope: Scope, findings: list[Finding]) -> None:
         self.scope = scope
         self.findings = findings
+        self.filled: dict[str, str | FigureError] = {}  # a placeholder written thousands of times is worked out once
 
     def blocks(self, blocks: Iterable[Block]) -> tuple[Block, ...]:
         return tuple(self.block(b) for b in blocks)
@@ -231,12 +232,17 @@ class _Filler:
         return node
 
     def placeholder(self, node: Placeholder) -> Placeholder:
-        try:
-            return replace(node, value=fill(node.source, self.scope))
-        except FigureError as exc:
-            if not exc.reported:  # else the table's own finding says what to fix
-                location = node.location
-                if location is not None and location.column:
-                    location = Location(location.path, location.line, location.column + exc.offset)
-                self.findings.append(Finding(Severity.ERROR, "placeholder", f"{node.source}：{exc.message}", location))
-            return node
+        if node.source not in self.filled:
+            try:
+                self.filled[node.source] = fill(node.source, self.scope)
+            except FigureError as exc:
+                self.filled[node.source] = exc
+        result = self.filled[node.source]
+        if isinstance(result, str):
+            return replace(node, value=result)
+        if not result.reported:  # else the table's own finding says what to fix
+            location = node.location
+            if location is not None and location.column:
+                location = Location(location.path, location.line, location.column + result.offset)
+            self.findings.append(Finding(Severity.ERROR, "placeholder", f"{shorten(node.source)}：{result.message}", location))
+        return node

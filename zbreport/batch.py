@@ -133,6 +133,7 @@ def _leave_interrupts_to_parent() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler (cli.main) is for the parent
 
 
 def guarded(job: Callable[..., Outcome], project: Path, arguments: tuple) -> Outcome:

@@ -4,8 +4,12 @@ No `from __future__ import annotations` here: typer reads the commands' annotati
 start, and strings would be evaluated anew each time (10 ms of a 100 ms `check`).
 """
 
+import errno
 import functools
+import io
+import json
 import os
+import signal
 import sys
 from dataclasses import dataclass
 from enum import Enum
@@ -15,17 +19,20 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperGroup
 
+from . import controls
 from .batch import Outcome
 from .check.rules import check_report, has_errors
-from .diagnostics import Finding, InputError, Location, OutputError, Severity
-from .output import replace_files, write_atomically
+from .diagnostics import Finding, InputError, Location, OutputError, Severity, shorten
+from .output import replace_files, report_stem, why, write_atomically
 from .write.outputs import OutputKind, check_folders, output_paths, render_files, write_files
 from .assemble import assemble, fill_template
 from .document import Document
 from .figures import names_only_scope, scope_of
 from .format import GB2021, Format
-from .read.project import LoadedProject, load_project
+from .read.files import present
+from .read.project import LoadedProject, load_project, issuer_problem
 from .read.published import is_published
 from .words import TEMPLATE
 from .write.findings import print_findings, relative, sort_key, summary
@@ -35,11 +42,33 @@ if TYPE_CHECKING:
     from .pull import Plan
     from .read.template import Template
 
+class _Commands(TyperGroup):
+    """The command group; with `--format json`, a wrong option or value answers in JSON too."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        words = list(sys.argv[1:] if args is None else args)
+        if not standalone_mode or not _asks_for_json(words):
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(words, prog_name, complete_var, False, **extra)
+        except typer.TyperException as exc:  # click's usage errors: an unknown option, a bad value
+            message = f"命令行参数有误：{exc.format_message()}"  # type: ignore[attr-defined]
+            _JsonAnswer(None).write("usage", message, None)
+            sys.exit(getattr(exc, "exit_code", EXIT_INPUT))
+        sys.exit(code or 0)
+
+
+def _asks_for_json(words: list[str]) -> bool:
+    pairs = zip(words, words[1:])
+    return "--format=json" in words or any(a == "--format" and b == "json" for a, b in pairs)
+
+
 app = typer.Typer(
     help="zbreport：把 Markdown 正文和 YAML 数据组装成政府信息公开工作年度报告（.docx、网页、PDF）。",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=_Commands,
 )
 
 # The official format reports follow; passed down to every reader, check and writer.
@@ -68,30 +97,32 @@ def command(on: typer.Typer, name: str | None = None):
     """Register a command whose errors become one message and an exit code, never a traceback.
 
     The mapping sits inside the app, not around it, so a test invoking the app in-process
-    sees the same exit codes and messages as a clerk.
+    sees the same exit codes and messages as a clerk. A command given `--format json` answers
+    every failure as a JSON object on stdout too.
     """
 
     def register(function):
         @functools.wraps(function)
         def run(*args, **kwargs):
+            sources = kwargs.get("paths") or ([kwargs["project"]] if kwargs.get("project") else None)
+            answer = _JsonAnswer(sources) if kwargs.get("format") is OutputFormat.json else None
             try:
-                return function(*args, **kwargs)
-            except InputError as exc:
-                _print_error(exc)
-                raise typer.Exit(EXIT_INPUT) from None
-            except OutputError as exc:
-                _print_error(exc)
-                raise typer.Exit(EXIT_OUTPUT) from None
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    sys.stdout.flush()  # a full disk or a closed pipe shows here, as this command's error
+            except (InputError, OutputError) as exc:
+                _failure(answer, exc)
             except KeyboardInterrupt:
-                err.print("已取消。")
-                raise typer.Exit(130) from None
+                _failure(answer, KeyboardInterrupt())
             except (typer.Exit, typer.Abort):
                 raise
             except Exception as exc:  # noqa: BLE001 - the last guard before a traceback would reach a clerk
+                if isinstance(exc, OSError) and exc.errno in _STREAM_ERRORS:
+                    _lost_output(exc)
                 if os.environ.get("ZBREPORT_DEBUG"):
                     raise
-                _print_error(exc)
-                raise typer.Exit(EXIT_INTERNAL) from None
+                _failure(answer, exc)
 
         on.command(name)(run)
         return function
@@ -99,15 +130,95 @@ def command(on: typer.Typer, name: str | None = None):
     return register
 
 
-def _print_error(exc: Exception) -> None:
+EXIT_CANCELLED = 130
+# The terminal or pipe the output goes to is full, closed or broken: not a bug of ours.
+_STREAM_ERRORS = {getattr(errno, n) for n in ("EPIPE", "ENOSPC", "EIO", "EFBIG", "EDQUOT", "ECONNRESET") if hasattr(errno, n)}
+
+
+class _JsonAnswer:
+    """What a failure says on stdout when the command was asked for JSON."""
+
+    def __init__(self, paths: list[Path] | None) -> None:
+        self.project = str(paths[0]) if paths and len(paths) == 1 else None
+
+    def write(self, rule: str, message: str, location: Location | None) -> None:
+        problem = Finding(Severity.ERROR, rule, message, location)
+        # readable: false, as the report could not be checked to the end
+        write_json({"project": self.project, "ok": False, "readable": False, "findings": [problem.as_dict()]})
+
+
+def _failure(answer: _JsonAnswer | None, exc: BaseException) -> None:
+    """Say what went wrong (in JSON when asked for it) and exit with its code."""
+    code = {InputError: EXIT_INPUT, OutputError: EXIT_OUTPUT, KeyboardInterrupt: EXIT_CANCELLED}.get(type(exc), EXIT_INTERNAL)
+    try:
+        if answer is None:
+            _print_error(exc)
+        elif isinstance(exc, InputError):
+            answer.write("unreadable", exc.message, exc.location)
+        elif isinstance(exc, OutputError):
+            answer.write("unwritable", str(exc), None)
+        elif isinstance(exc, KeyboardInterrupt):
+            answer.write("cancelled", "已取消。", None)
+        else:
+            answer.write("internal", _internal(exc), None)
+        sys.stdout.flush()
+    except OSError as problem:
+        _lost_output(problem)
+    raise typer.Exit(code)
+
+
+def _print_error(exc: BaseException) -> None:
     """One line for a clerk: what is wrong and where, never a traceback."""
     if isinstance(exc, InputError):
         where = relative(exc.location) + "  " if exc.location else ""
-        err.print(f"[bold red]错误[/] {where}{exc.message}", soft_wrap=True)
+        say(err, where + exc.message, "错误")
     elif isinstance(exc, OutputError):
-        err.print(f"[bold red]错误[/] {exc}", soft_wrap=True)
+        say(err, str(exc), "错误")
+    elif isinstance(exc, KeyboardInterrupt):
+        say(err, "已取消。")
     else:
-        err.print(f"[bold red]内部错误[/] {type(exc).__name__}: {exc}（设置 ZBREPORT_DEBUG=1 可查看详细信息）")
+        say(err, _internal(exc), "内部错误")
+
+
+def _internal(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {shorten(str(exc), 200)}（设置 ZBREPORT_DEBUG=1 可查看详细信息）"
+
+
+def _lost_output(exc: OSError) -> None:
+    """stdout could not be written: say so on stderr, if that still works, and exit 3.
+
+    stdout is pointed at the null device, so Python's own flush at exit finds nothing to write
+    (it would print a traceback of its own)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture)
+    if exc.errno != errno.EPIPE:  # a reader that stopped early (| head) wants no message
+        try:
+            say(err, f"无法输出结果：{why(exc)}", "错误")
+        except OSError:
+            pass
+    raise typer.Exit(EXIT_OUTPUT)
+
+
+def say(console: Console, text: str, label: str | None = None) -> None:
+    """One message to the terminal. User text is never read as rich markup (a file named
+    报告[/x].docx is a name, not a closing tag), and invisible characters are shown as "?"."""
+    line = Text()
+    if label:
+        line.append(label, style="bold red")
+        line.append(" ")
+    line.append(controls.visible(text))
+    console.print(line, soft_wrap=True)
+
+
+def write_json(payload: object) -> None:
+    """A JSON answer on stdout; a file name that is not valid Unicode cannot stop it."""
+    text = json.dumps(payload, ensure_ascii=False, indent=2)
+    sys.stdout.write(text.encode("utf-8", "replace").decode("utf-8") + "\n")
+
 
 ProjectArg = Annotated[
     Path, typer.Argument(help="报告项目文件夹（含 report.yaml、sections/、tables/）", show_default=False)
@@ -161,8 +272,9 @@ def _prepare(project: Path, kinds: list[OutputKind], template: Path | None) -> _
 
 
 def _report_base(folder: Path, loaded: LoadedProject) -> Path:
-    """Where a project's report goes, without its suffix: named from its title (机关全称 and 年度)."""
-    return folder / loaded.report.meta.full_title
+    """Where a project's report goes, without its suffix: named from its title (机关全称 and 年度),
+    made safe to create in `folder` whatever the title says (output.report_stem)."""
+    return folder / report_stem(*loaded.report.meta.title_lines)
 
 
 def _default_output(project: Path, loaded: LoadedProject) -> Path:
@@ -209,13 +321,13 @@ def _project_template(loaded: LoadedProject) -> Path | None:
     if not meta.template_link:
         return None
     path = loaded.report.project_dir / meta.template_link
-    if not path.is_file():
+    if not present(path):
         raise InputError(f"找不到“{TEMPLATE}”所写的 Word 模板：{meta.template_link}", meta.locations.get(TEMPLATE))
     return path
 
 
 def _fail(message: str, code: int) -> None:
-    err.print(f"[bold red]错误[/] {message}", soft_wrap=True)
+    say(err, message, "错误")
     raise typer.Exit(code)
 
 
@@ -275,7 +387,7 @@ def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, tem
     findings = prepared.findings
     print_findings(err, findings + prepared.notes)
     if has_errors(findings) and not force:
-        err.print(f"{summary(findings)}请先改正错误；报告未生成。（如需强行生成，请加 --force）")
+        say(err, f"{summary(findings)}请先改正错误；报告未生成。（如需强行生成，请加 --force）")
         return _Built(EXIT_FINDINGS, prepared.loaded, prepared.template_path)
     paths = output_paths(kinds, output, _report_base(project, prepared.loaded))
     check_folders(paths)
@@ -286,7 +398,7 @@ def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, tem
     if replaced:
         err.print(Text.assemble(("警告", "yellow"), f" 已按 --force 覆盖{replaced}：{relative(Location(paths[OutputKind.docx]))}"), soft_wrap=True)
     for path, _ in files:
-        out.print(f"已生成：{relative(Location(path))}", soft_wrap=True)
+        say(out, f"已生成：{relative(Location(path))}")
     return _Built(EXIT_OK, prepared.loaded, prepared.template_path)
 
 
@@ -317,7 +429,7 @@ def watch(
         named = sorted(relative(Location(p)) for p in changed if p.exists()) or sorted(relative(Location(p)) for p in changed)
         names = "、".join(named[:3]) + (" 等" if len(named) > 3 else "")
         what = f"{names} 已修改，重新生成" if changed else "检查并生成"
-        out.print(f"[dim][{datetime.now():%H:%M:%S}][/] {what}", soft_wrap=True)
+        out.print(Text(f"[{datetime.now():%H:%M:%S}] ", style="dim") + Text(controls.visible(what)), soft_wrap=True)
         try:
             built = _build_once(project, kinds, output, template, force)
             previous = built.loaded.report.meta.previous_link
@@ -337,7 +449,7 @@ def watch(
         nonlocal announced
         if not announced:
             announced = True
-            out.print(f"正在监视 {relative(Location(project))} 及其模板、上年数据：保存文件后自动重新生成；按 Ctrl-C 结束。", soft_wrap=True)
+            say(out, f"正在监视 {relative(Location(project))} 及其模板、上年数据：保存文件后自动重新生成；按 Ctrl-C 结束。")
 
     try:
         watch_and_rebuild(last, rebuild, watching)
@@ -413,8 +525,6 @@ def check(
     可检查项目文件夹，也可直接检查已发布的 .docx、网页或 PDF；可一次检查多份，或一个装有多个项目的文件夹，
     最后列出汇总表。退出码：0 通过，1 有错误，2 无法读取（多份时取最严重的）。
     """
-    import json
-
     path = _one_project(paths, jobs)
     if path is None:
         _check_many(paths, format, strict, jobs)
@@ -422,13 +532,13 @@ def check(
     failed = result.problem is None and _fails(result.findings, strict)
     if format is OutputFormat.json:
         payload = _check_payload(result.path, result.findings, failed, result.issuer, result.year, result.problem is None)
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        write_json(payload)
     else:
         if result.problem is not None:
             raise result.problem
         print_findings(out, result.findings)
         named = f"{result.issuer} {result.year}年度报告：" if is_published(result.path) else ""
-        out.print(named + summary(result.findings), soft_wrap=True)
+        say(out, named + summary(result.findings))
     raise typer.Exit(EXIT_INPUT if result.problem is not None else EXIT_FINDINGS if failed else EXIT_OK)
 
 
@@ -533,8 +643,6 @@ def _run(job, projects: list[Path], arguments: list[tuple], jobs: int | None, do
 
 
 def _check_many(paths: list[Path], format: OutputFormat, strict: bool, jobs: int | None) -> None:
-    import json
-
     from .batch import find_projects
     from .read import markdown  # noqa: F401 - imported once here, before the workers start
     from .write.batch import print_outcomes
@@ -543,7 +651,7 @@ def _check_many(paths: list[Path], format: OutputFormat, strict: bool, jobs: int
     outcomes = _run(_check_job, projects, [(strict,)] * len(projects), jobs, "检查")
     if format is OutputFormat.json:
         payloads = [_check_payload(o.project, o.findings, o.code != EXIT_OK, o.issuer, o.year, o.readable) for o in outcomes]
-        sys.stdout.write(json.dumps(payloads, ensure_ascii=False, indent=2) + "\n")
+        write_json(payloads)
     else:
         print_outcomes(out, outcomes)
     raise typer.Exit(max(o.code for o in outcomes))
@@ -676,8 +784,6 @@ def diff(
 
     与项目现在生成的报告逐段、逐格比较；列出修订和批注。退出码：0，2 无法读取。
     """
-    import json
-
     from .write.changes import comparison_json, plan_json
 
     compared = _compared(project, edited, template, accept_changes)
@@ -689,7 +795,7 @@ def diff(
             **plan_json(compared.plan),
             "changed_since_build": compared.stale,
         }
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        write_json(payload)
         return
     _print_comparison(compared)
 
@@ -726,7 +832,7 @@ def pull(
             raise typer.Exit(EXIT_FINDINGS)
     replace_files({change.source.path: (change.source.data, change.data) for change in plan.files})
     for change in plan.files:
-        out.print(f"已写入：{relative(Location(change.source.path))}", soft_wrap=True)
+        say(out, f"已写入：{relative(Location(change.source.path))}")
     loaded = load_project(project, FORMAT)
     chosen = None
     template_path = template or _project_template(loaded)
@@ -736,10 +842,10 @@ def pull(
         chosen = load_template(template_path)
     _, findings = _assembled(loaded, chosen)
     print_findings(out, findings)
-    out.print("检查项目：" + summary(findings))
-    out.print(f"下一步：zbreport build {project} 从项目重新生成报告。", soft_wrap=True)
+    say(out, "检查项目：" + summary(findings))
+    say(out, f"下一步：zbreport build {project} 从项目重新生成报告。")
     if compared.edited.resolve() == _default_output(project, loaded).resolve():
-        out.print("编辑稿就在 build 的默认输出位置，build 不会覆盖它：请用 -o 写到别处，或在不再需要编辑稿时加 --force。", soft_wrap=True)
+        say(out, "编辑稿就在 build 的默认输出位置，build 不会覆盖它：请用 -o 写到别处，或在不再需要编辑稿时加 --force。")
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
 
@@ -796,6 +902,11 @@ def init(
 
     if year is not None and not 1990 <= year <= 2200:
         _fail(f"--year 应为四位数的年份，而不是 {year}", EXIT_INPUT)
+    if issuer is not None:
+        issuer = controls.clean(issuer).strip()
+        problem = issuer_problem(issuer)
+        if problem:
+            _fail(f"--issuer：{problem}", EXIT_INPUT)
     if from_ is not None and is_published(from_):
         refuse_existing(folder)
         published = _published(from_)
@@ -806,12 +917,12 @@ def init(
         last = load_project(from_, FORMAT).report
         files = next_year(last, folder, issuer, year)
     elif issuer and year:
-        files = new_project(issuer.strip(), year, FORMAT)
+        files = new_project(issuer, year, FORMAT)
     else:
         _fail("请用 --issuer 和 --year 写明机关全称和年度，或用 --from 指定上年的项目文件夹", EXIT_INPUT)
     write_project(folder, files)
-    out.print(f"已创建：{relative(Location(folder))}", soft_wrap=True)
-    out.print(f"下一步：在 tables/ 中填写数字，在 sections/ 中撰写正文，然后运行 zbreport check {folder}", soft_wrap=True)
+    say(out, f"已创建：{relative(Location(folder))}")
+    say(out, f"下一步：在 tables/ 中填写数字，在 sections/ 中撰写正文，然后运行 zbreport check {folder}")
 
 
 @command(app, "import")
@@ -833,15 +944,15 @@ def import_report(
     _print_notes(published.notes)
     findings = check_report(published.report, published.findings)
     meta = published.report.meta
-    out.print(f"已导入：{meta.issuer} {meta.year}年度报告 → {relative(Location(output))}", soft_wrap=True)
+    say(out, f"已导入：{meta.issuer} {meta.year}年度报告 → {relative(Location(output))}")
     if findings:
-        out.print(f"原报告{summary(findings)}（数字照录，未作改动；运行 zbreport check {output} 查看）", soft_wrap=True)
-    out.print(f"下一步：zbreport check {output}，然后 zbreport build {output}", soft_wrap=True)
+        say(out, f"原报告{summary(findings)}（数字照录，未作改动；运行 zbreport check {output} 查看）")
+    say(out, f"下一步：zbreport check {output}，然后 zbreport build {output}")
 
 
 def _print_notes(notes: list[str]) -> None:
     for note in notes:
-        err.print(Text("提示 ", style="cyan") + Text(note), soft_wrap=True)
+        err.print(Text("提示 ", style="cyan") + Text(controls.visible(note)), soft_wrap=True)
 
 
 template_app = typer.Typer(help="Word 模板：导出默认模板以便修改，检查模板中的样式和占位符。", no_args_is_help=True)
@@ -864,9 +975,9 @@ def template_export(
     if file.exists() and not force:
         _fail(f"{relative(Location(file))} 已存在；如需覆盖，请加 --force", EXIT_OUTPUT)
     source = default_template().read_bytes()
-    write_atomically(file, lambda temp: temp.write_bytes(source))
-    out.print(f"已写出默认模板：{relative(Location(file))}", soft_wrap=True)
-    out.print("在 Word 中修改后，在 report.yaml 中写上“模板: 文件名.docx”，或 build 时用 --template 指定。", soft_wrap=True)
+    write_atomically(file, source)
+    say(out, f"已写出默认模板：{relative(Location(file))}")
+    say(out, "在 Word 中修改后，在 report.yaml 中写上“模板: 文件名.docx”，或 build 时用 --template 指定。")
 
 
 @command(template_app, "check")
@@ -955,12 +1066,12 @@ def summarize(
         out.print()
         out.print("汇总结果的检查：")
         print_findings(out, findings)
-    out.print(f"已生成汇总项目：{relative(Location(output))}（{len(members)} 个单位，{year}年度）", soft_wrap=True)
+    say(out, f"已生成汇总项目：{relative(Location(output))}（{len(members)} 个单位，{year}年度）")
     if not issuer:
         out.print("下一步：在 report.yaml 中填写机关全称和联系方式，", soft_wrap=True, end="")
     else:
         out.print("下一步：在 report.yaml 中填写联系方式，", soft_wrap=True, end="")
-    out.print(f"在 sections/ 中撰写正文，然后运行 zbreport build {output}", soft_wrap=True)
+    say(out, f"在 sections/ 中撰写正文，然后运行 zbreport build {output}")
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
 
@@ -1004,13 +1115,25 @@ def tables_export(
         _fail(f"{relative(Location(target))} 已存在；如需覆盖，请加 --force", EXIT_OUTPUT)
     book = tables_workbook(report)
     write_atomically(target, lambda temp: book.save(temp))
-    out.print(f"已导出：{relative(Location(target))}", soft_wrap=True)
+    say(out, f"已导出：{relative(Location(target))}")
 
 
 def main() -> None:
-    """Entry point; errors are mapped to messages and exit codes inside each command."""
+    """Entry point; errors are mapped to messages and exit codes inside each command.
+
+    A polite kill (SIGTERM) is a Ctrl-C: the command stops the same way, its temporary
+    files removed.
+    """
+    try:
+        signal.signal(signal.SIGTERM, _interrupt)
+    except (ValueError, OSError, AttributeError):  # not the main thread, or no such signal here
+        pass
     try:
         app()
     except KeyboardInterrupt:  # before a command started, e.g. while Python imports
         sys.stderr.write("已取消。\n")
-        sys.exit(130)
+        sys.exit(EXIT_CANCELLED)
+
+
+def _interrupt(signum, frame) -> None:  # noqa: ARG001 - a signal handler's signature
+    raise KeyboardInterrupt

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..batch import Outcome
+from ..controls import visible
 from ..diagnostics import Finding, Location
 from .findings import print_findings, relative
 
@@ -24,8 +25,8 @@ def print_outcomes(console: Console, outcomes: list[Outcome], *, built: bool = F
         if not outcome.findings:
             continue
         console.print()
-        heading = Text(f"{outcome.issuer or UNREADABLE}  ", style="bold")
-        heading.append(relative(Location(outcome.project)), style="cyan")
+        heading = Text(f"{visible(outcome.issuer or UNREADABLE)}  ", style="bold")
+        heading.append(visible(relative(Location(outcome.project))), style="cyan")
         console.print(heading, soft_wrap=True)
         print_findings(console, outcome.findings)
     console.print()
@@ -45,16 +46,16 @@ def summary_table(outcomes: list[Outcome], *, built: bool = False) -> Table:
     for outcome in outcomes:
         errors = Text(str(outcome.errors), style="bold red" if outcome.errors else "")
         warnings = Text(str(outcome.warnings), style="yellow" if outcome.warnings else "")
-        row = [
-            relative(Location(outcome.project)),
-            outcome.issuer or UNREADABLE,
+        row = [  # Text, not str: a project or agency name is not rich markup
+            Text(visible(relative(Location(outcome.project)))),
+            Text(visible(outcome.issuer or UNREADABLE)),
             str(outcome.year or ""),
             errors,
             warnings,
         ]
         if built:
             written = "\n".join(relative(Location(path)) for path in outcome.outputs)
-            row.append(written or Text("未生成", style="bold red"))
+            row.append(Text(visible(written)) if written else Text("未生成", style="bold red"))
         table.add_row(*row)
     return table
 

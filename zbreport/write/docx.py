@@ -45,7 +45,7 @@ from ..model import (
     Underline,
     inline_text,
 )
-from ..read.placeholders import PLACEHOLDER
+from ..read.placeholders import find_placeholders
 from . import ooxml
 
 if TYPE_CHECKING:
@@ -143,12 +143,12 @@ def render_docx(document: Document, template: Template) -> DocxDocument:
         else:
             body.remove(marker)
     props = docx.core_properties
-    props.title = document.properties.title
-    props.author = document.properties.author
+    props.title = ooxml.core_property(document.properties.title)
+    props.author = ooxml.core_property(document.properties.author)
+    props.last_modified_by = ooxml.core_property(document.properties.author)
     props.language = document.properties.language
     created = document.properties.created.replace(tzinfo=None)
     props.created = props.modified = created
-    props.last_modified_by = document.properties.author
     props.revision = 1
     return docx
 
@@ -159,11 +159,11 @@ def _fill_template_text(docx: DocxDocument, values: dict[str, str]) -> None:
             text = ooxml.paragraph_text(paragraph)
             if "{{" not in text or MARKER.match(text):
                 continue
-            for match in reversed(list(PLACEHOLDER.finditer(text))):
-                value = values.get(match.group(0))
+            for start, end in reversed(find_placeholders(text)):
+                value = values.get(text[start:end])
                 if value is None:  # one that cannot be filled was reported before the build
                     continue
-                node = ooxml.replace_text(paragraph, match.start(), match.end(), value)
+                node = ooxml.replace_text(paragraph, start, end, value)
                 if node is not None and node.getparent().tag == qn("w:r") and wants_east_asian_font(value):
                     ooxml.prefer_east_asian_font(node.getparent())
 
@@ -339,7 +339,7 @@ class _Writer:
             self.footnote(paragraph, node, link)
 
     def new_run(self, paragraph: DocxParagraph, link, text: str = "", style: str | None = None) -> Run:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(ooxml.xml_text(text))
         if style:
             ooxml.apply_run_style(run, self.styles[style])
         if link is not None:
@@ -420,15 +420,18 @@ class _Writer:
     def grid_table(self, block: GridTable) -> None:
         n_cols = max([len(block.header)] + [len(r) for r in block.rows])
         table = self.add_table(1 + len(block.rows), n_cols)
+        # Cells by position, read once: table.cell() rescans the whole table on every call.
+        grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+        rows = list(table.rows)
         for c, content in enumerate(block.header):
-            self.inlines(self.only_paragraph(table.cell(0, c), TABLE_HEADING), content)
-        ooxml.repeat_as_header_row(table.rows[0])
+            self.inlines(self.only_paragraph(grid[0][c], TABLE_HEADING), content)
+        ooxml.repeat_as_header_row(rows[0])
         for r, row in enumerate(block.rows, start=1):
             for c, content in enumerate(row):
                 align = block.aligns[c] if c < len(block.aligns) else ""
                 style = TABLE_LABEL if align in ("", "left") else TABLE_TEXT
-                self.inlines(self.only_paragraph(table.cell(r, c), style), content)
-            ooxml.keep_row_on_one_page(table.rows[r])
+                self.inlines(self.only_paragraph(grid[r][c], style), content)
+            ooxml.keep_row_on_one_page(rows[r])
         ooxml.fix_column_widths(table, (DESIGN_WIDTH_MM * self.scale / n_cols,) * n_cols)
 
     # ------------------------------------------------------------ the official tables

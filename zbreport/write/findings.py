@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from ..controls import visible
 from ..diagnostics import Finding, Location, Severity
 
 
@@ -33,9 +34,9 @@ def finding_line(finding: Finding) -> Text:
     line.append(f"[{finding.rule}] ", style="dim")
     where = relative(finding.location)
     if where:
-        line.append(where, style="cyan")
+        line.append(visible(where), style="cyan")
         line.append("  ")
-    line.append(finding.message)
+    line.append(visible(finding.message))
     return line
 
 

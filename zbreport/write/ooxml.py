@@ -25,6 +25,8 @@ from docx.shared import Mm
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 
+from .. import controls
+
 MM_TO_TWIPS = 1440 / 25.4
 
 # ---------------------------------------------------------------- schema order
@@ -99,7 +101,10 @@ def style_ids(document: Document) -> dict[str, str | None]:
 
 
 def apply_paragraph_style(paragraph, style_id: str | None) -> None:
-    paragraph._p.style = style_id
+    if style_id is None:
+        paragraph._p.style = None
+    else:
+        set_paragraph_style(paragraph._p, style_id)
 
 
 def apply_run_style(run, style_id: str | None) -> None:
@@ -146,6 +151,7 @@ def set_cell_text(tc, style_id: str | None, text: str, east_asian: bool) -> None
     paragraph.append(properties)
     run = OxmlElement("w:r")
     paragraph.append(run)
+    text = xml_text(text)
     if "\t" in text or "\n" in text:
         run.text = text  # python-docx's run text: tabs and line breaks become w:tab and w:br
     elif text:
@@ -159,8 +165,37 @@ def set_cell_text(tc, style_id: str | None, text: str, east_asian: bool) -> None
     tc.append(paragraph)
 
 
+def xml_text(text: str) -> str:
+    """Text as a .docx can hold it. The readers clean what they read (controls.py); this is the
+    last guard, so a character XML 1.0 refuses never reaches lxml, which would stop the build."""
+    return controls.clean(text)
+
+
+def core_property(text: str) -> str:
+    """A document property (title, author): one line, within the 255 characters python-docx allows."""
+    return " ".join(xml_text(text).split())[:255]
+
+
 def twips(mm: float) -> int:
     return round(mm * MM_TO_TWIPS)
+
+
+def set_paragraph_style(paragraph, style_id: str) -> None:
+    """The paragraph (w:p) takes the style with this id.
+
+    The same markup python-docx writes, without its search for where each element belongs:
+    w:pPr is always a paragraph's first child and w:pStyle its first property, and the general
+    search, run for each of a large table's tens of thousands of cells, took most of a build.
+    """
+    properties = paragraph.find(qn("w:pPr"))
+    if properties is None:
+        properties = paragraph.makeelement(qn("w:pPr"), {})
+        paragraph.insert(0, properties)
+    style = properties.find(qn("w:pStyle"))
+    if style is None:
+        style = properties.makeelement(qn("w:pStyle"), {})
+        properties.insert(0, style)
+    style.set(qn("w:val"), style_id)
 
 
 def repeat_as_header_row(row: _Row) -> None:
@@ -231,7 +266,7 @@ def replace_text(paragraph, start: int, end: int, value: str):
             continue
         keep_before = text[: max(start - node_start, 0)]
         keep_after = text[max(end - node_start, 0) :] if end < node_end else ""
-        node.text = keep_before + ("" if placed is not None else value) + keep_after
+        node.text = keep_before + ("" if placed is not None else xml_text(value)) + keep_after
         node.set(XML_SPACE, "preserve")
         placed = node if placed is None else placed
     return placed

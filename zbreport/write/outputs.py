@@ -84,4 +84,4 @@ def render_files(document: Document, template: Template, paths: dict[OutputKind,
 
 def write_files(files: list[tuple[Path, bytes]]) -> None:
     for path, content in files:
-        write_atomically(path, lambda temp, content=content: temp.write_bytes(content))
+        write_atomically(path, content)

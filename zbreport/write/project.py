@@ -20,6 +20,7 @@ from ..read import sourceyaml
 from ..diagnostics import OutputError
 from ..format import CellKey, Format, SectionForm, TableForm
 from ..model import Entry, Metadata, Number, Report, Rounding, format_number
+from ..output import why
 from ..read.published import PublishedReport
 from .markdown import markdown_of
 from ..read.project import REPORT_FILE, SECTIONS_DIR, TABLES_DIR
@@ -175,10 +176,10 @@ def next_year(last: Report, target: Path, issuer: str | None = None, year: int |
     a draft, every other number 0. A title of report.yaml's own is carried with its year moved on."""
     meta: Metadata = last.meta
     new_year = year or meta.year + 1
-    here = target.resolve()
+    here = os.path.realpath(target)  # not Path.resolve(), which raises on a symbolic-link loop
 
     def link(path: Path) -> str:
-        return Path(os.path.relpath(path.resolve(), here)).as_posix()
+        return Path(os.path.relpath(os.path.realpath(path), here)).as_posix()
 
     template = link(last.project_dir / meta.template_link) if meta.template_link else None
     title = _next_title(meta, new_year)
@@ -382,22 +383,30 @@ def figures_yaml(report: Report) -> str:
 
 
 def refuse_existing(target: Path) -> None:
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    """An existing folder with anything in it is never touched, nor is a symbolic link, even one
+    pointing nowhere: following it would create folders where it points, not where asked."""
+    if os.path.islink(target):
+        raise OutputError(f"{target} 是一个符号链接；zbreport 只在真实的位置创建项目，请直接写出文件夹的路径")
+    try:
+        occupied = target.exists() and (not target.is_dir() or any(target.iterdir()))
+    except OSError as exc:
+        raise OutputError(f"无法查看 {target}：{why(exc)}") from None
+    if occupied:
         raise OutputError(f"{target} 已存在且不是空文件夹；zbreport 不会覆盖已有的内容")
 
 
 def write_project(target: Path, files: Files) -> None:
     """Create `target` with `files`, all or nothing; an existing non-empty folder is never touched."""
     refuse_existing(target)
-    parent = target.resolve().parent
+    parent = Path(os.path.abspath(target)).parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name[:40]}.", dir=parent))
         umask = os.umask(0)
         os.umask(umask)
         staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a project folder is not
     except OSError as exc:
-        raise OutputError(f"无法在 {parent} 中创建项目：{exc.strerror or exc}") from None
+        raise OutputError(f"无法在 {parent} 中创建项目：{why(exc)}") from None
     try:
         for relative, text in files.items():
             path = staging / relative
@@ -411,4 +420,7 @@ def write_project(target: Path, files: Files) -> None:
         os.replace(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"无法创建项目 {target}：{exc.strerror or exc}") from None
+        raise OutputError(f"无法创建项目 {target}：{why(exc)}") from None
+    except BaseException:  # Ctrl-C: nothing half-made stays behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

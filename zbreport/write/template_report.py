@@ -8,6 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..controls import visible
 from ..diagnostics import Finding
 from . import ooxml
 from .docx import REQUIRED_STYLES
@@ -24,22 +25,26 @@ def template_report(template: "Template", findings: list[Finding]) -> Renderable
     rows = Table.grid(padding=(0, 2))
     rows.add_column(style="bold", no_wrap=True)
     rows.add_column()
-    rows.add_row("页面", page_setup(template))
-    rows.add_row("正文位置", _body_place(template))
+
+    def row(label: str, text: str) -> None:  # Text, not a str: a font or placeholder is not rich markup
+        rows.add_row(label, Text(visible(text)))
+
+    row("页面", page_setup(template))
+    row("正文位置", _body_place(template))
     present = [name for name in REQUIRED_STYLES if name not in template.missing_styles]
     styles = f"zbreport 使用的 {len(REQUIRED_STYLES)} 个样式，模板中有 {len(present)} 个：{'、'.join(present)}"
     if template.missing_styles:
         styles += f"；缺少（将使用默认样式）：{'、'.join(template.missing_styles)}"
-    rows.add_row("样式", styles)
+    row("样式", styles)
     by_place: dict[str, list[str]] = {}
     for text in template.placeholders:
         if text.placeholder not in by_place.setdefault(text.where, []):
             by_place[text.where].append(text.placeholder)
     placeholders = "；".join(f"{where} {' '.join(items)}" for where, items in by_place.items()) or "无"
-    rows.add_row("占位符", placeholders)
+    row("占位符", placeholders)
     fonts = ooxml.fonts_named(template.document, set(REQUIRED_STYLES) | {"Normal"})
-    rows.add_row("字体", "、".join(fonts) or "（未指定）")
-    parts: list[RenderableType] = [Text(f"模板 {template.name}", style="bold"), rows]
+    row("字体", "、".join(fonts) or "（未指定）")
+    parts: list[RenderableType] = [Text(visible(f"模板 {template.name}"), style="bold"), rows]
     parts += [finding_line(f) for f in findings]
     parts.append(Text(summary(findings)))
     return Group(*parts)
