@@ -128,7 +128,7 @@ def test_negative_figure_last_year(project):
     result = run_cli("check", project)
     assert result.code == 1
     assert f"{STAND_IN}:{line_of(project / STAND_IN, '（七）总计')}" in result.stdout
-    assert "不小于 0" in result.stdout
+    assert "不能为负数" in result.stdout
 
 
 def test_r7_carry_over_differs_from_last_year(project):
