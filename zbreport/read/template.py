@@ -154,11 +154,28 @@ def _check_package(data: bytes, where: Location) -> None:
                     where,
                 )
             try:
-                etree.fromstring(content, _XML_PARSER)
+                root = etree.fromstring(content, _XML_PARSER)
             except etree.XMLSyntaxError as exc:
                 line = f"第 {exc.lineno} 行：" if exc.lineno else ""
                 reason = re.sub(r",? line \d+, column \d+$", "", str(exc.msg))
                 raise InputError(f"Word 模板已损坏：{shorten(part.filename)} 不是有效的 XML（{line}{shorten(reason, 80)}）", where) from None
+            if part.filename.endswith(".rels"):
+                _check_relationships(root, part.filename, where)
+
+
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s{}<>\"\\^`|]*")
+
+
+def _check_relationships(root, name: str, where: Location) -> None:
+    """Each relationship has an id, a target and a type that is a URI: python-docx takes a part
+    whose type it cannot read for something else, and writes a second part of the same name."""
+    ids: set[str] = set()
+    for relationship in root.iter(_RELATIONSHIP):
+        kind, target, rid = relationship.get("Type") or "", relationship.get("Target"), relationship.get("Id")
+        if not _URI.fullmatch(kind) or not target or not rid or rid in ids:
+            raise InputError(f"Word 模板已损坏：关系表 {shorten(name)} 中有一项不完整或重复（{shorten(rid or '无编号')}）", where)
+        ids.add(rid)
 
 
 # Only to find a damaged part and name it: no entities, no network, no DTD, no huge trees.
@@ -192,11 +209,28 @@ def _check_document(document: Document, where: Location) -> None:
             part = _related_part(document, relation)
             raise InputError(f"Word 模板已损坏：{part or relation.rsplit('/', 1)[-1]} 无法按其应有的类型读取", where) from None
     for other in document.part.package.iter_parts():
+        _check_references(other, where)
         kind = other.content_type.rsplit(".", 1)[-1].removesuffix("+xml")
         expected = _PART_ROOTS.get(kind) if other.content_type.startswith(_WORD_CONTENT) else None
         element = getattr(other, "element", None)
         if expected and element is not None and element.tag != qn(expected):
             raise InputError(f"Word 模板已损坏：{other.partname.lstrip('/')} 的根元素不是 {expected}", where)
+
+
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _check_references(part, where: Location) -> None:
+    """Every r:id (a footer, a picture, a link) names a relationship the part has: one that names
+    nothing is copied into the report, which Word then repairs or refuses."""
+    element = getattr(part, "element", None)
+    if element is None:
+        return
+    known = set(part.rels.keys())
+    for node in element.iter():
+        for name, value in node.attrib.items():
+            if name.startswith(_R) and value not in known:
+                raise InputError(f"Word 模板已损坏：{part.partname.lstrip('/')} 引用了不存在的关系 {shorten(value)}", where)
 
 
 def _related_part(document: Document, relation: str) -> str | None:

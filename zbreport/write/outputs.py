@@ -8,11 +8,12 @@ report in place; each is then written atomically.
 from __future__ import annotations
 
 import io
+import zipfile
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Finding, OutputError
+from ..diagnostics import Finding, InputError, Location, OutputError
 from ..document import Document
 from ..output import write_atomically
 
@@ -64,6 +65,7 @@ def render_files(document: Document, template: Template, paths: dict[OutputKind,
         buffer = io.BytesIO()
         render_docx(document, template).save(buffer)
         docx = buffer.getvalue()
+        _refuse_duplicate_parts(docx, template)
     for kind, path in paths.items():
         if kind is OutputKind.docx:
             assert docx is not None
@@ -80,6 +82,20 @@ def render_files(document: Document, template: Template, paths: dict[OutputKind,
             assert docx is not None
             files.append((path, docx_to_pdf(docx)))
     return files, findings
+
+
+def _refuse_duplicate_parts(docx: bytes, template: Template) -> None:
+    """The last guard before a broken .docx is written: two parts of one name, which python-docx
+    makes when a template's relationships do not say what its parts are (it adds a styles part
+    of its own beside the one it did not recognise), would make Word refuse the file."""
+    names = [name.lower() for name in zipfile.ZipFile(io.BytesIO(docx)).namelist()]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise InputError(
+            f"无法用这个模板生成报告：其关系表（.rels）没有正确标明 {'、'.join(twice[:3])} 是什么，生成的文件会损坏；"
+            "请在 Word 中打开模板并另存一次",
+            Location(template.path),
+        )
 
 
 def write_files(files: list[tuple[Path, bytes]]) -> None:
