@@ -249,7 +249,7 @@ def test_json_for_a_missing_project(tmp_path):
 def test_json_for_an_internal_error(project, monkeypatch):
     import zbreport.cli as cli
 
-    def broken(report):
+    def broken(*args):
         raise ZeroDivisionError("a bug")
 
     monkeypatch.setattr(cli, "check_report", broken)
@@ -263,7 +263,7 @@ def test_json_for_an_internal_error(project, monkeypatch):
 def test_json_for_ctrl_c(project, monkeypatch):
     import zbreport.cli as cli
 
-    def interrupted(report):
+    def interrupted(*args):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "check_report", interrupted)
@@ -285,7 +285,7 @@ def test_json_for_an_unreadable_template(project, tmp_path):
 def test_text_internal_error_is_one_line(project, monkeypatch):
     import zbreport.cli as cli
 
-    monkeypatch.setattr(cli, "check_report", lambda report: 1 / 0)
+    monkeypatch.setattr(cli, "check_report", lambda *args: 1 / 0)
     result = run_cli("check", project)
     assert result.code == 70
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("内部错误 ZeroDivisionError")

@@ -17,6 +17,7 @@ An ordinary run tries a few dozen examples per test; `--fuzz-runs 10000` makes a
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import resource
@@ -362,5 +363,41 @@ def test_fuzz_template_parts(fuzz_runs):
             # A template Word opens makes a report Word opens: never a broken .docx with exit code 0.
             if built.code == 0 and validator() is not None and not docx_errors(template):
                 assert_valid_docx(box.output)
+
+    example()
+
+
+@st.composite
+def workbooks(draw, exported: bytes) -> bytes:
+    """An exported workbook with one part mutated or dropped, or truncated."""
+    with zipfile.ZipFile(io.BytesIO(exported)) as source:
+        parts = {item.filename: source.read(item) for item in source.infolist()}
+    name = draw(st.sampled_from(sorted(parts)))
+    how = draw(st.sampled_from(["mutate", "mutate", "drop", "truncate"]))
+    if how == "drop":
+        del parts[name]
+    elif how == "mutate":
+        parts[name] = draw(mutated(parts[name].decode("utf-8", "replace"))).encode("utf-8", "surrogatepass")
+    buffer = tempfile.SpooledTemporaryFile()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for part, data in parts.items():
+            package.writestr(part, data)
+    buffer.seek(0)
+    data = buffer.read()
+    return data[: draw(st.integers(0, len(data)))] if how == "truncate" else data
+
+
+def test_fuzz_workbook_tables(fuzz_runs, tmp_path):
+    book = tmp_path / "表格.xlsx"
+    assert run_cli("tables", "export", SAMPLE, "-o", book).code == 0
+
+    @fuzz(fuzz_runs, scale=0.5)
+    @given(workbooks(book.read_bytes()))
+    def example(data: bytes) -> None:
+        with sandbox() as box:
+            for table in (box.project / "tables").glob("*.yaml"):
+                table.unlink()
+            (box.project / "tables" / "表格.xlsx").write_bytes(data)
+            box.run("check", box.project, "--format", "json", names="表格.xlsx", json_answer=True)
 
     example()

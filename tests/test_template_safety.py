@@ -141,3 +141,34 @@ def test_the_default_template_passes_every_check():
     with zipfile.ZipFile(default_template()) as package:
         assert all(b"<!doctype" not in package.read(i).lower() for i in package.infolist() if i.filename.endswith(".xml"))
     assert run_cli("template", "check", default_template()).code == 0
+
+
+# ---------------------------------------------------------------- Excel workbooks in tables/ are packages too
+
+
+def test_a_workbook_zip_bomb_is_refused_before_inflating(project):
+    book = project / "tables" / "表格.xlsx"
+    assert run_cli("tables", "export", project, "-o", book).code == 0
+    with zipfile.ZipFile(book, "a", zipfile.ZIP_DEFLATED) as package, package.open("xl/media/zeros.bin", "w") as part:
+        chunk = bytes(8 * 1024 * 1024)
+        for _ in range(25):
+            part.write(chunk)
+    started = time.monotonic()
+    result = run_cli("check", project)
+    assert time.monotonic() - started < 5
+    assert result.code == 2 and "表格.xlsx" in result.stderr and "压缩炸弹" in result.stderr
+
+
+def test_a_workbook_with_a_dtd_is_refused(project):
+    book = project / "tables" / "表格.xlsx"
+    assert run_cli("tables", "export", project, "-o", book).code == 0
+    rebuilt = project / "tables" / "rebuilt.xlsx"
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/workbook.xml":
+                data = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + data.split(b"?>", 1)[-1]
+            target.writestr(item.filename, data)
+    book.unlink()
+    result = run_cli("check", project)
+    assert result.code == 2 and "rebuilt.xlsx" in result.stderr and "DOCTYPE" in result.stderr

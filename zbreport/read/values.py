@@ -20,6 +20,7 @@ from decimal import Decimal
 from ..diagnostics import Location
 from ..model import Entry, EntryState, Number
 
+MAX_NUMBER_LENGTH = 30  # characters of a number: no figure of these reports comes near; R6 says 数字过大
 NOT_APPLICABLE = frozenset({"/", "／", "\\", "—", "——", "-", "－", "–", "―"})  # printed as written
 
 _NUMBER = r"[-+]?(?:[1-9]\d{0,2}(?:[, ]\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
@@ -56,7 +57,7 @@ def _read(text: str) -> tuple[EntryState, Number | None, str]:
     if not text:
         return "blank", None, ""
     match = _VALUE.fullmatch(_width_folded(text))
-    if match:
+    if match and len(match.group(1)) <= MAX_NUMBER_LENGTH:  # longer: no figure, and int() refuses thousands of digits
         digits = match.group(1).replace(",", "").replace(" ", "")
         number = Decimal(digits) if "." in digits else int(digits)
         return "number", number, text[match.start(3) :] if match.group(3) else ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from . import files
 from ..diagnostics import Finding, InputError, Location, Severity
 from ..format import Format, TableForm, normalize_label
 from ..model import Entry, TableData, compute_totals
@@ -115,13 +116,18 @@ def open_workbook(path: Path) -> _Book:
 
 
 def _load(path: Path, data_only: bool):
+    import io
     import zipfile
 
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    # Read as every input file is (a regular file, of bounded size), and checked as a package
+    # before openpyxl inflates anything: no zip bomb, no DTD.
+    data = files.read_bytes(path, files.WORKBOOK)
+    files.open_package(data, Location(path), "Excel 文件")
     try:
-        return openpyxl.load_workbook(path, data_only=data_only)
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise InputError(f"Excel 文件已损坏或不是 .xlsx 文件（{type(exc).__name__}），请在 Excel 或 WPS 中另存为 .xlsx", Location(path)) from None
     except Exception as exc:  # noqa: BLE001 - a damaged package raises many kinds
