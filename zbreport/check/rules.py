@@ -19,7 +19,7 @@ from ..format import CellForm, StockFlow
 from ..model import Entry, Report, TableData, format_number
 from .arithmetic import Coverage, Valuation, check_arithmetic
 from .narrative import block_texts, lint_narrative
-from ..values import LARGEST_VALUE, value_problem  # noqa: F401 - LARGEST_VALUE: where it was
+from ..admissible import LARGEST_VALUE, value_problem  # noqa: F401 - LARGEST_VALUE: where it was
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING

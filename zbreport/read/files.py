@@ -9,11 +9,8 @@ filling the machine's memory.
 from __future__ import annotations
 
 import errno
-import io
 import os
 import stat
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,67 +148,3 @@ def _reason(exc: OSError, path: Path) -> str:
     if exc.errno == errno.ENAMETOOLONG:
         return "路径过长"
     return f"无法读取文件：{exc.strerror or exc}"
-
-
-# ---------------------------------------------------------------- zip packages (Word, Excel)
-
-MAX_PARTS = 5000
-MAX_PART_SIZE = 100 * MB  # inflated; a template's document.xml is rarely above 10 MB
-MAX_INFLATED_SIZE = 200 * MB
-MAX_RATIO = 100  # inflated size over compressed size, for parts above 1 MB; XML compresses about 10:1
-
-
-def open_package(data: bytes, where: Location, noun: str) -> tuple[zipfile.ZipFile, dict[str, bytes]]:
-    """An Office package (a zip) checked before anything in it is trusted: a zip bomb is refused
-    from the sizes each part declares, before any is inflated (zipfile stops at the declared size,
-    so a part cannot lie its way past this), and an XML part carrying a DTD (which external
-    entities and entity expansion need; Office never writes one) is refused by name.
-
-    Returns the archive and its XML parts' bytes, by name.
-    """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        parts = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
-        raise InputError(f"{noun}已损坏或格式不对（不是有效的 zip 压缩包）", where) from None
-    if len(parts) > MAX_PARTS:
-        raise InputError(f"{noun}中的部件过多（{len(parts)} 个），不像是正常的文件", where)
-    total = 0
-    for part in parts:
-        too_large = part.file_size > MAX_PART_SIZE
-        too_packed = part.file_size > MB and part.file_size > MAX_RATIO * max(part.compress_size, 1)
-        if too_large or too_packed:
-            raise InputError(
-                f"{noun}中的 {_short(part.filename)} 解压后有 {part.file_size / MB:.0f} MB"
-                f"{'，压缩比异常' if too_packed else ''}：疑似压缩炸弹，拒绝打开",
-                where,
-            )
-        total += part.file_size
-    if total > MAX_INFLATED_SIZE:
-        raise InputError(f"{noun}解压后共 {total / MB:.0f} MB，超过 {MAX_INFLATED_SIZE // MB} MB，拒绝打开", where)
-    xml: dict[str, bytes] = {}
-    for part in parts:
-        if part.filename.endswith((".xml", ".rels")):
-            try:
-                content = archive.read(part)
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
-                raise InputError(f"{noun}已损坏：无法解压 {_short(part.filename)}", where) from None
-            if _declares_dtd(content):
-                raise InputError(
-                    f"{noun}的 {_short(part.filename)} 含有文档类型定义（<!DOCTYPE>）：Office 文件不会有，"
-                    "它可能引用外部实体，拒绝打开",
-                    where,
-                )
-            xml[part.filename] = content
-    return archive, xml
-
-
-def _declares_dtd(xml: bytes) -> bool:
-    """True when an XML part declares a DTD, in whatever encoding it is written."""
-    if xml[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        xml = xml.decode("utf-16", errors="replace").encode("utf-8")
-    return b"<!doctype" in xml.lower()
-
-
-def _short(name: str) -> str:
-    return name if len(name) <= 60 else name[:60] + "…"

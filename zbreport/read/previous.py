@@ -22,7 +22,7 @@ from ..figures import table_names
 from ..format import CellKey, Format, TableForm, normalize_label
 from ..model import Entry, Number, PreviousYear, Report
 from .tablefile import read_entries, unknown_key
-from ..values import value_problem
+from ..admissible import value_problem
 from ..words import YEAR
 
 

@@ -109,9 +109,9 @@ _REQUIRED_PARTS = {"[Content_Types].xml": "内容类型表", "_rels/.rels": "关
 
 
 def _check_package(data: bytes, where: Location) -> None:
-    """Refuse what is not a zip, a zip bomb and XML with a DTD (files.open_package), a package
+    """Refuse what is not a zip, a zip bomb and XML with a DTD (limits.open_package), a package
     without the parts every Word file has, XML that does not parse, and broken relationships."""
-    archive, xml = files.open_package(data, where, "Word 模板")
+    archive, xml = limits.open_package(data, where, "Word 模板")
     names = set(archive.namelist())
     for name, what in _REQUIRED_PARTS.items():
         if name not in names:

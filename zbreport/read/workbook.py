@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import files
+from .published import limits
 from ..diagnostics import Finding, InputError, Location, Severity
 from ..format import Format, TableForm, normalize_label
 from ..model import Entry, TableData, compute_totals
@@ -122,10 +123,10 @@ def _load(path: Path, data_only: bool):
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    # Read as every input file is (a regular file, of bounded size), and checked as a package
-    # before openpyxl inflates anything: no zip bomb, no DTD.
+    # Read as every input file is (a regular file, of bounded size), and checked as any package
+    # we did not write before openpyxl inflates anything: no zip bomb, no DTD.
     data = files.read_bytes(path, files.WORKBOOK)
-    files.open_package(data, Location(path), "Excel 文件")
+    limits.open_package(data, Location(path), "Excel 文件")
     try:
         return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:

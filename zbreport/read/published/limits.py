@@ -1,7 +1,8 @@
 """Limits for reading files we did not write: sizes, page counts, time, zip members, XML.
 
-The read layer's one place for opening an untrusted .docx (or .dotx) package and parsing its
-XML: the published-report readers and the template reader go through it.
+The read layer's one place for opening an untrusted Office package (.docx, .dotx, .xlsx) and
+parsing its XML: the published-report readers, the template reader and the workbook reader go
+through it.
 
 A published report is a few hundred kilobytes and a few dozen pages. Anything far beyond that
 is refused with a message before it is inflated or parsed, so a hostile or broken file costs
@@ -12,8 +13,10 @@ DTDs off and never fetched from the network.
 
 from __future__ import annotations
 
+import io
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,3 +108,57 @@ def parse_xml(data: bytes, name: str, path: Path) -> etree._Element:
         return etree.fromstring(data, _XML_PARSER)
     except etree.XMLSyntaxError as exc:
         raise InputError(f"文件中的 {name} 不是有效的 XML（{exc.msg}）", Location(path)) from None
+
+
+MAX_PARTS = 5000
+MAX_INFLATED_BYTES = 200 * MB  # all parts of a package together
+
+
+def open_package(data: bytes, where: Location, noun: str) -> tuple[zipfile.ZipFile, dict[str, bytes]]:
+    """A package a library will inflate whole (python-docx a template, openpyxl a workbook),
+    checked first: a zip bomb is refused from the sizes each part declares, before any is
+    inflated (zipfile stops at the declared size, so a part cannot lie its way past this), and
+    an XML part carrying a DTD is refused by name. Returns the archive and its XML parts' bytes."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise InputError(f"{noun}已损坏或格式不对（不是有效的 zip 压缩包）", where) from None
+    if len(parts) > MAX_PARTS:
+        raise InputError(f"{noun}中的部件过多（{len(parts)} 个），不像是正常的文件", where)
+    total = 0
+    for part in parts:
+        if part.file_size > MAX_PART_BYTES or part.file_size > MAX_RATIO * max(part.compress_size, 1) + MB:
+            raise InputError(
+                f"{noun}中的 {_short(part.filename)} 解压后有 {part.file_size // MB} MB（压缩前 "
+                f"{part.compress_size // 1024} KB）：疑似压缩炸弹，为安全起见不读取",
+                where,
+            )
+        total += part.file_size
+    if total > MAX_INFLATED_BYTES:
+        raise InputError(f"{noun}解压后共 {total // MB} MB，超过 {MAX_INFLATED_BYTES // MB} MB，为安全起见不读取", where)
+    xml: dict[str, bytes] = {}
+    for part in parts:
+        if part.filename.endswith((".xml", ".rels")):
+            try:
+                content = archive.read(part)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+                raise InputError(f"{noun}已损坏：无法解压 {_short(part.filename)}", where) from None
+            if _declares_dtd(content):
+                raise InputError(
+                    f"{noun}的 {_short(part.filename)} 含有 DTD 声明（<!DOCTYPE>），Office 文件中不应有；为安全起见不读取",
+                    where,
+                )
+            xml[part.filename] = content
+    return archive, xml
+
+
+def _declares_dtd(xml: bytes) -> bool:
+    """True when an XML part declares a DTD, in whatever encoding it is written."""
+    if xml[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        xml = xml.decode("utf-16", errors="replace").encode("utf-8")
+    return b"<!doctype" in xml.lower()
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 60 else name[:60] + "…"

@@ -1,4 +1,4 @@
-"""What a value in the official tables may be, for this year's tables (R6) and last year's figures alike.
+"""What a value of the official tables may be: for this year's tables (R6) and last year's figures alike.
 
 Counts (件) are whole numbers below a billion, written plainly; amounts (万元) may have
 decimals. A count of 10^9 or more is not a year's work but a typing slip or a paste (and too
