@@ -212,3 +212,13 @@ def test_a_date_that_does_not_exist(project, date):
 def test_a_leap_day_exists(project):
     replace_in(project / "report.yaml", "年度: 2024", "年度: 2024\n成文日期: 2024-02-29")
     assert run_cli("check", project).code == 0
+
+
+def test_preview_of_a_cell_holding_a_pasted_page(project):
+    table = project / "tables" / "table3.yaml"
+    replace_in(table, "{自然人: 243", "{自然人: " + "甲" * 1_000_000)
+    started = time.monotonic()
+    result = run_cli("preview", project, "--table", "三")
+    assert time.monotonic() - started < 20
+    assert result.code == 0 and "甲" * 39 + "…" in result.stdout
+    assert result.stdout.count("\n") < 200

@@ -110,12 +110,18 @@ def _shift(spot: LayoutCell, by: int) -> LayoutCell:
     return LayoutCell(spot.row, spot.col - by, spot.text, spot.rowspan, spot.colspan, spot.role, spot.cell)
 
 
+MAX_CELL_TEXT = 40  # characters of a value cell shown
+
+
 def _box(spot: LayoutCell, data: OfficialTable, findings: list[Finding]) -> _Box:
     if spot.role != "value" or spot.cell is None:
         align = "left" if spot.role in ("label", "corner") else "center"
         return _Box(spot, spot.text, "bold" if spot.role in ("header", "caption") else "", align)
-    # A blank cell shows as a box, an invalid one as typed.
+    # A blank cell shows as a box, an invalid one as typed: cut short, so a pasted page of text
+    # cannot make the table thousands of lines tall (its finding quotes it).
     text = data.text(spot.cell) or data.unprintable.get(spot.cell, "")
+    if len(text) > MAX_CELL_TEXT:
+        text = text[: MAX_CELL_TEXT - 1] + "…"
     style = ""
     for finding in findings:
         if spot.cell in finding.cells and finding.severity is not Severity.NOTICE:
