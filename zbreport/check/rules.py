@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Sequence
 
 from ..diagnostics import Finding, Severity
-from ..format import CellForm, StockFlow
-from ..model import Entry, Report, TableData, format_number
+from ..format import StockFlow
+from ..model import Report, TableData, format_number
 from .arithmetic import Coverage, Valuation, check_arithmetic
 from .narrative import block_texts, lint_narrative
 from ..admissible import LARGEST_VALUE, value_problem  # noqa: F401 - LARGEST_VALUE: where it was
@@ -24,7 +24,6 @@ from ..admissible import LARGEST_VALUE, value_problem  # noqa: F401 - LARGEST_VA
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 NOTICE = Severity.NOTICE
-
 
 
 def check_report(report: Report, found: Sequence[Finding] = ()) -> list[Finding]:
