@@ -5,11 +5,12 @@ described fails here."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 import typer.main
 
-from conftest import REPO
+from conftest import REPO, run_cli
 from zbreport.cli import app
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -51,3 +52,20 @@ def test_every_command_and_option_is_in_the_readme(path, command):
         assert any(re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", text) for option in parameter.opts), (
             f"README.md does not mention `{parameter.opts[0]}` of `zbreport {' '.join(path)}`"
         )
+
+
+def display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+@pytest.mark.parametrize("path", [p for p, _ in COMMANDS] + [()], ids=[" ".join(p) for p, _ in COMMANDS] + ["zbreport"])
+def test_help_reads_whole_at_80_columns(path):
+    """`--help` in an 80-column terminal: no line wider, no help text cut off with "…" (rich
+    crops a run of Chinese with no space in it that does not fit its column), and no line
+    starting with a closing mark (a sentence folded mid-way)."""
+    result = run_cli(*path, "--help", env={"COLUMNS": "80"})
+    assert result.code == 0
+    for line in result.stdout.splitlines():
+        assert display_width(line) <= 80, line
+        assert "…" not in line, line
+        assert not re.match(r"[\s│]*[，。、；：）》”]", line), line

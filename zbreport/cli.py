@@ -347,7 +347,7 @@ OutputOption = Annotated[
 TemplateOption = Annotated[
     Optional[Path], typer.Option("--template", help="Word 模板（默认为 report.yaml 的“模板”或自带模板）")
 ]
-ForceOption = Annotated[bool, typer.Option("--force", help="即使检查发现错误也生成报告；覆盖生成后被修改过的报告")]
+ForceOption = Annotated[bool, typer.Option("--force", help="即使有错误也生成；也覆盖编辑过的 .docx")]
 
 
 PDF_FONTS = "PDF 在本机生成，缺少的字体在 PDF 中以本机的其他字体代替；如需原字体，请在装有这些字体的电脑上生成，或在 Word、WPS 中另存为 PDF"
@@ -364,8 +364,9 @@ def build(
 ) -> None:
     """检查数据并生成年度报告：.docx（默认）、网页 .html 或 .pdf。
 
-    发现错误时不生成，不覆盖生成后被修改过的 .docx（除非使用 --force）。生成多种格式时，
-    -o 的扩展名按格式替换。可一次生成多个项目（-o 为输出文件夹），最后列出汇总表。
+    发现错误时不生成，不覆盖生成后被修改过的 .docx（除非使用 --force）。
+    生成多种格式时，-o 的扩展名按格式替换。
+    可一次生成多个项目（-o 为输出文件夹），最后列出汇总表。
     """
     kinds = formats or [OutputKind.docx]
     project = _one_project(projects, jobs)
@@ -412,7 +413,8 @@ def watch(
 ) -> None:
     """每次保存后自动检查并重新生成报告，按 Ctrl-C 结束。
 
-    监视项目文件夹、Word 模板和上年数据；发现问题时列出，继续监视，不覆盖上次生成的报告。
+    监视项目文件夹、Word 模板和上年数据；
+    发现问题时列出并继续监视，不覆盖上次生成的报告。
     """
     from datetime import datetime
 
@@ -462,6 +464,7 @@ SourcesArg = Annotated[
     list[Path],
     typer.Argument(help="项目文件夹或已发布的报告（.docx、.html、.pdf）", show_default=False),
 ]
+SourceArg = Annotated[Path, typer.Argument(help="项目文件夹或已发布的报告（.docx、.html、.pdf）", show_default=False)]
 
 
 @dataclass
@@ -522,8 +525,9 @@ def check(
 ) -> None:
     """检查报告数据：勾稽关系、数值、表格结构、占位符。
 
-    可检查项目文件夹，也可直接检查已发布的 .docx、网页或 PDF；可一次检查多份，或一个装有多个项目的文件夹，
-    最后列出汇总表。退出码：0 通过，1 有错误，2 无法读取（多份时取最严重的）。
+    可检查项目文件夹，也可直接检查已发布的 .docx、网页或 PDF；
+    可一次检查多份，或一个装有多个项目的文件夹，最后列出汇总表。
+    退出码：0 通过，1 有错误，2 无法读取（多份时取最严重的）。
     """
     path = _one_project(paths, jobs)
     if path is None:
@@ -705,7 +709,7 @@ EditedArg = Annotated[
     typer.Argument(help="编辑后的 .docx（默认为 build 写在项目文件夹中的报告）", show_default=False),
 ]
 AcceptOption = Annotated[
-    bool, typer.Option("--accept-changes", help="接受 Word 中的修订（保留插入、去掉删除）；默认按修订前的文字")
+    bool, typer.Option("--accept-changes", help="先接受 Word 中的修订（同“全部接受”）再比较")
 ]
 
 
@@ -862,7 +866,7 @@ TABLE_KEYS = ("二", "三", "四")
 
 @command(app)
 def preview(
-    project: ProjectArg,
+    project: SourceArg,
     table: Annotated[
         Optional[str], typer.Option("--table", help="只显示一张表：二、三 或 四（默认显示全部）", show_default=False)
     ] = None,
@@ -896,7 +900,8 @@ def init(
 ) -> None:
     """创建新的报告项目（不会覆盖已有内容）。
 
-    写入报告信息、六部分正文（附填写说明）和三张表（全部为 0）；用 --from 则从上年的项目或已发布的报告开始。
+    写入报告信息、六部分正文（附填写说明）和三张表（全部为 0）；
+    用 --from 则从上年的项目或已发布的报告开始。
     """
     from .write.project import new_project, next_year, next_year_from_published, refuse_existing, write_project
 
@@ -1017,7 +1022,9 @@ def summarize(
 ) -> None:
     """把多个项目的统计表逐项相加，生成汇总项目。
 
-    用于全区、全市的年度报告。年度不一致、同一项目列入两次或有项目无法读取时不汇总；有项目的数据有错误时也不汇总（除非使用 --force）。
+    用于全区、全市的年度报告。
+    年度不一致、同一项目列入两次或有项目无法读取时不汇总；
+    有项目的数据有错误时也不汇总（除非使用 --force）。
     """
     from io import BytesIO
 
@@ -1103,7 +1110,8 @@ def tables_export(
 ) -> None:
     """把三张统计表导出为 Excel 工作簿。
 
-    表二、表三、表四各一张工作表；表头按官方格式合并，总计为公式。填好后放入项目的 tables/ 文件夹（并删去对应的 .yaml），即可代替 YAML。
+    表二、表三、表四各一张工作表；表头按官方格式合并，总计为公式。
+    填好后放入项目的 tables/ 文件夹（并删去对应的 .yaml），即可代替 YAML。
     """
     from .write.workbook import tables_workbook
 
