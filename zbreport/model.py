@@ -434,6 +434,9 @@ class Report:
     sections: tuple[Section, ...]
     tables: dict[str, TableData]
     previous: PreviousYear | None = None
+    # False where only the figures were read (preview, a summary's members): the sections are
+    # there for their titles and tables, without their text.
+    narrative_read: bool = True
 
 
 @dataclass(frozen=True)

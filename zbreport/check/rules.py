@@ -221,7 +221,12 @@ def check_stock_flows(report: Report, valuations: dict[str, Valuation], coverage
 
 
 def _notes_explain(report: Report, flow: StockFlow) -> bool:
-    """The notes under the table (its section's text) speak of documents lapsing or of the stock."""
+    """The notes under the table (its section's text) speak of documents lapsing or of the stock.
+
+    Where the text was not read (preview, a summary's members) they may: the notice is left to
+    `check`, which reads them, rather than given where the report already explains itself."""
+    if not report.narrative_read:
+        return True
     words = re.compile(flow.explained_by) if flow.explained_by else None
     for section in report.sections:
         if section.form.table is not None and section.form.table.key == flow.table and words is not None:

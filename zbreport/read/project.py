@@ -71,7 +71,7 @@ def load_project(project_dir: Path, fmt: Format, *, with_previous: bool = True, 
     if not narrative:
         sections = tuple(Section(s, (), None) for s in meta.sections or fmt.sections)
         previous = load_previous(project_dir, meta, fmt, findings) if with_previous else None
-        return LoadedProject(Report(fmt, project_dir, meta, sections, tables, previous), findings)
+        return LoadedProject(Report(fmt, project_dir, meta, sections, tables, previous, narrative_read=False), findings)
     sections = tuple(load_section(project_dir, s, findings) for s in meta.sections or fmt.sections)
     previous = load_previous(project_dir, meta, fmt, findings) if with_previous else None
     report = Report(fmt, project_dir, meta, sections, tables, previous)
