@@ -59,6 +59,18 @@ def test_export_refuses_an_existing_file_without_force(tmp_path):
     assert openpyxl.load_workbook(out).sheetnames == ["表二", "表三", "表四"]
 
 
+def test_export_by_default_lands_in_the_project_whatever_the_issuer(project):
+    """The default name comes from 机关全称 and 年度, made safe as a report's is: an issuer of
+    ../… cannot send the workbook out of the project folder."""
+    assert run_cli("tables", "export", project).code == 0
+    assert (project / "淄博市人民政府办公室2024年度统计表.xlsx").is_file()
+    replace_in(project / "report.yaml", "机关全称: 淄博市人民政府办公室", "机关全称: ../../某局")
+    result = run_cli("tables", "export", project)
+    assert result.code == 0, result.output
+    assert (project / "某局2024年度统计表.xlsx").is_file()
+    assert sorted(p.name for p in project.parent.iterdir()) == ["project"]
+
+
 def test_a_workbook_replaces_the_yaml_files(exported, sample_docx, tmp_path):
     project, _ = exported
     assert run_cli("check", project).stdout.strip() == "未发现问题。"

@@ -1116,7 +1116,8 @@ def tables_export(
     from .write.workbook import tables_workbook
 
     report = load_project(project, FORMAT, narrative=False).report
-    target = output or project / f"{report.meta.issuer}{report.meta.year}年度统计表.xlsx"
+    # named as a report is: whatever 机关全称 holds (../x, a slash), the workbook lands in the project
+    target = output or project / (report_stem(report.meta.issuer, f"{report.meta.year}年度统计表", suffix=".xlsx") + ".xlsx")
     if target.suffix.lower() != ".xlsx":
         _fail(f"输出文件应以 .xlsx 结尾：{target}", EXIT_OUTPUT)
     if target.exists() and not force:
