@@ -227,6 +227,21 @@ def test_check_json_reports_unreadable_input_as_json(project):
     assert problem["line"] == 3 or "从第 3 行开始" in problem["message"]
 
 
+def test_check_json_has_the_same_keys_for_every_answer(project, tmp_path):
+    """A script adding up `errors` over many reports never meets a missing key: an unreadable
+    project and a wrong option answer with every key a readable report has."""
+    keys = ["project", "issuer", "year", "ok", "readable", "errors", "warnings", "notices", "findings"]
+    readable = json.loads(run_cli("check", project, "--format", "json").stdout)
+    assert list(readable) == keys
+    answers = json.loads(run_cli("check", project, tmp_path / "没有这个项目", "--format", "json").stdout)
+    assert [list(a) for a in answers] == [keys, keys]
+    assert [(a["readable"], a["errors"], a["issuer"]) for a in answers] == [(True, 0, "淄博市人民政府办公室"), (False, 1, None)]
+    unreadable = json.loads(run_cli("check", tmp_path / "没有这个项目", "--format", "json").stdout)
+    assert list(unreadable) == keys and (unreadable["errors"], unreadable["warnings"], unreadable["notices"]) == (1, 0, 0)
+    usage = run_cli("check", project, "--format", "json", "--jobs", "x")
+    assert usage.code == 2 and list(json.loads(usage.stdout)) == keys
+
+
 def test_section_file_that_is_a_folder(built_project):
     project, good = built_project
     section = project / "sections" / "5-problems.md"

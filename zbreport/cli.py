@@ -144,7 +144,7 @@ class _JsonAnswer:
     def write(self, rule: str, message: str, location: Location | None) -> None:
         problem = Finding(Severity.ERROR, rule, message, location)
         # readable: false, as the report could not be checked to the end
-        write_json({"project": self.project, "ok": False, "readable": False, "findings": [problem.as_dict()]})
+        write_json(_check_payload(Path(self.project) if self.project else None, [problem], True, None, None, readable=False))
 
 
 def _failure(answer: _JsonAnswer | None, exc: BaseException) -> None:
@@ -552,19 +552,16 @@ def _fails(findings: list[Finding], strict: bool) -> bool:
 
 
 def _check_payload(
-    path: Path, findings: list[Finding], failed: bool, issuer: str | None, year: int | None, readable: bool = True
+    path: Path | None, findings: list[Finding], failed: bool, issuer: str | None, year: int | None, readable: bool = True
 ) -> dict[str, object]:
-    if not readable:  # scripts checking many reports get JSON for an unreadable one too
-        return {
-            "project": str(path), "issuer": None, "year": None, "ok": False, "readable": False,
-            "findings": [f.as_dict() for f in findings],
-        }
+    """One report's answer. An unreadable one (or a failed command) has the same keys, so a
+    script checking many reports can add up `errors` without asking which kind it got."""
     return {
-        "project": str(path),
-        "issuer": issuer,
-        "year": year,
-        "ok": not failed,
-        "readable": True,
+        "project": None if path is None else str(path),
+        "issuer": issuer if readable else None,
+        "year": year if readable else None,
+        "ok": not failed and readable,
+        "readable": readable,
         "errors": sum(f.is_error for f in findings),
         "warnings": sum(f.is_warning for f in findings),
         "notices": sum(f.severity is Severity.NOTICE for f in findings),
