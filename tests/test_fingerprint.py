@@ -123,7 +123,7 @@ def test_a_file_zbreport_did_not_write_is_not_overwritten(project, tmp_path, kin
     result = run_cli("build", project, "-o", target)
 
     assert result.code == 3
-    assert "不是 zbreport 生成的文件" in result.stderr and "年报.docx" in result.stderr
+    assert "年报.docx 不是 zbreport 生成的文件" in result.stderr and "是不是" not in result.stderr
     assert target.read_bytes() == before
 
 

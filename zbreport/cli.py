@@ -308,7 +308,7 @@ def _edited_report_at(target: Path, project: Path, force: bool) -> str:
         return what
     shown = relative(Location(target))
     raise OutputError(
-        f"{shown} 是{what}；为免丢失其中的修改，没有覆盖它。\n"
+        f"{shown} {'是' if provenance.state == 'edited' else ''}{what}；为免丢失其中的修改，没有覆盖它。\n"
         f"  查看改动：zbreport diff {project} \"{shown}\"\n"
         f"  写回项目：zbreport pull {project} \"{shown}\"\n"
         "  不要这些改动：加 --force 覆盖它，或用 -o 写到别处"
