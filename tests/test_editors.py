@@ -150,7 +150,7 @@ def test_an_unreadable_edited_file(project, tmp_path):
     broken.write_text("这不是 Word 文件", encoding="utf-8")
     result = run_cli("diff", project, broken)
     assert result.code == 2
-    assert "坏文件.docx" in result.stderr and "不是有效的Word 文档" in result.stderr
+    assert "坏文件.docx" in result.stderr and "不是有效的 Word 文档" in result.stderr
     assert "Traceback" not in result.output
     assert run_cli("pull", project, tmp_path / "没有这个文件.docx").code == 2
 

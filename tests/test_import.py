@@ -468,7 +468,7 @@ def test_a_50_mb_page_is_refused(tmp_path):
     ("name", "content", "message"),
     [
         ("report.doc", b"\xd0\xcf\x11\xe0", "另存为 .docx"),
-        ("report.docx", b"not a zip at all", "不是有效的Word 文档"),
+        ("report.docx", b"not a zip at all", "不是有效的 Word 文档"),
         ("report.pdf", b"%PDF-1.4 garbage", "无法读取这个 PDF"),
     ],
 )

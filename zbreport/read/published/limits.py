@@ -67,7 +67,7 @@ def open_zip(path: Path, what: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise InputError(f"不是有效的{what}（无法按 zip 格式打开）", Location(path)) from None
+        raise InputError(f"不是有效的 {what}（无法按 zip 格式打开）", Location(path)) from None
 
 
 def read_member(archive: zipfile.ZipFile, name: str, path: Path) -> bytes | None:
