@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, line_of, replace_in, run_cli
+from conftest import SAMPLE, line_of, replace_in, run_cli, run_process
 from docx_reading import open_docx
 
 DEFAULT_NAME = "淄博市人民政府办公室2024年政府信息公开工作年度报告.docx"
@@ -264,3 +264,22 @@ def test_real_process_build_and_unreadable_input(project, tmp_path):
     broken = run_process("check", project)
     assert broken.code == 2
     assert "report.yaml:2" in broken.stderr and "Traceback" not in broken.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["init"], "错误 缺少参数 FOLDER"),
+        (["init", "x", "--year", "abc"], "错误 选项 --year 的值无效：“abc”不是整数"),
+        (["check", "--format", "xml", "x"], "错误 选项 --format 的值无效：“xml”不是可选的值；可选：text、json"),
+        (["check", "--frmat", "json", "x"], "错误 没有 --frmat 这个选项，是否应为 --format？"),
+        (["bild", "x"], "错误 没有“bild”这个命令，是否应为“build”？"),
+        (["init", "x", "y"], "错误 多余的参数：y"),
+    ],
+)
+def test_a_mistyped_command_line_is_said_in_chinese(args, message):
+    """typer words its parser's errors in English; a clerk reads them in Chinese, with where to look."""
+    result = run_process(*args)
+    assert result.code == 2
+    assert result.stderr.splitlines()[0] == message
+    assert "--help”查看用法" in result.stderr and "Traceback" not in result.stderr

@@ -47,14 +47,29 @@ class _Commands(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         words = list(sys.argv[1:] if args is None else args)
-        if not standalone_mode or not _asks_for_json(words):
+        if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        from typer._click.exceptions import NoArgsIsHelpError, UsageError
+        from typer.exceptions import Abort
+
         try:
             code = super().main(words, prog_name, complete_var, False, **extra)
-        except typer.TyperException as exc:  # click's usage errors: an unknown option, a bad value
-            message = f"命令行参数有误：{exc.format_message()}"  # type: ignore[attr-defined]
-            _JsonAnswer(None).write("usage", message, None)
-            sys.exit(getattr(exc, "exit_code", EXIT_INPUT))
+        except NoArgsIsHelpError as exc:
+            exc.show()  # the command's help
+            sys.exit(exc.exit_code)
+        except UsageError as exc:  # an unknown option, a missing argument, a bad value
+            from .usage import usage_message
+
+            message = usage_message(exc)
+            if _asks_for_json(words):
+                _JsonAnswer(None).write("usage", message, None)
+            else:
+                command = exc.ctx.command_path if exc.ctx is not None else "zbreport"
+                sys.stderr.write(f"错误 {message}\n运行“{command} --help”查看用法。\n")
+            sys.exit(EXIT_INPUT)
+        except Abort:  # end of input at a prompt
+            sys.stderr.write("已取消。\n")
+            sys.exit(EXIT_FINDINGS)
         sys.exit(code or 0)
 
 
