@@ -67,7 +67,7 @@ def test_missing_report_yaml(project):
     (project / "report.yaml").unlink()
     result = run_cli("build", project)
     assert result.code == 2
-    assert "report.yaml" in result.stderr and "找不到文件" in result.stderr
+    assert "report.yaml" in result.stderr and "不是报告项目" in result.stderr
 
 
 def test_missing_project_folder(tmp_path):

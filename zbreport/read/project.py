@@ -65,6 +65,8 @@ def load_project(project_dir: Path, fmt: Format, *, with_previous: bool = True, 
     what needs only the figures, such as the preview of the tables or last year's project.
     """
     files.require_folder(project_dir, "找不到项目文件夹")
+    if not (project_dir / REPORT_FILE).exists() and not (project_dir / REPORT_FILE).is_symlink():
+        raise InputError(f"这个文件夹不是报告项目：其中没有 {REPORT_FILE}（新项目请用 zbreport init 创建）", Location(project_dir))
     findings: list[Finding] = []
     meta = load_metadata(project_dir / REPORT_FILE, fmt, findings, narrative=narrative)
     tables = load_tables(project_dir / TABLES_DIR, fmt, findings)
