@@ -42,6 +42,8 @@ from .model import (
 
 @dataclass
 class Assembled:
+    """The document, and what assembling it found (placeholders that could not be filled)."""
+
     document: Document
     findings: list[Finding] = field(default_factory=list)
 

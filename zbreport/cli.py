@@ -392,6 +392,8 @@ def build(
 
 @dataclass
 class _Built:
+    """A build of one project: its exit code, and what was read (watch needs it)."""
+
     code: int
     loaded: LoadedProject
     template: Path | None  # the Word template read, when it is not zbreport's own
@@ -550,6 +552,8 @@ def check(
     result = _check_one(path)
     failed = result.problem is None and _fails(result.findings, strict)
     if format is OutputFormat.json:
+        import json
+
         payload = _check_payload(result.path, result.findings, failed, result.issuer, result.year, result.problem is None)
         write_json(payload)
     else:
@@ -666,6 +670,8 @@ def _check_many(paths: list[Path], format: OutputFormat, strict: bool, jobs: int
     projects = find_projects(paths)
     outcomes = _run(_check_job, projects, [(strict,)] * len(projects), jobs, "检查")
     if format is OutputFormat.json:
+        import json
+
         payloads = [_check_payload(o.project, o.findings, o.code != EXIT_OK, o.issuer, o.year, o.readable) for o in outcomes]
         write_json(payloads)
     else:

@@ -36,6 +36,8 @@ DocumentBlock = Union[Block, OfficialTable]
 
 @dataclass(frozen=True)
 class DocumentSection:
+    """A section as printed: its title, then its blocks with the official table in place."""
+
     number: str  # 一 … 六
     title: str  # as printed: 一、总体情况
     blocks: tuple[DocumentBlock, ...]
@@ -55,6 +57,8 @@ class Properties:
 
 @dataclass(frozen=True)
 class Document:
+    """The whole report, ready to draw."""
+
     title_lines: tuple[str, ...]  # 机关全称 / 2024年政府信息公开工作年度报告
     intro: tuple[Block, ...]  # 导语
     sections: tuple[DocumentSection, ...]

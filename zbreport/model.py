@@ -25,6 +25,8 @@ Number = Union[int, Decimal]
 
 @dataclass(frozen=True)
 class Text:
+    """Plain text."""
+
     text: str
 
 
@@ -60,38 +62,34 @@ class Container:
     children: tuple["Inline", ...]
 
 
-@dataclass(frozen=True)
 class Strong(Container):
-    pass
+    """Bold (`**…**`)."""
 
 
-@dataclass(frozen=True)
 class Emph(Container):
-    pass
+    """Italic (`*…*`)."""
 
 
-@dataclass(frozen=True)
 class Strikeout(Container):
-    pass
+    """Struck through (`~~…~~`)."""
 
 
-@dataclass(frozen=True)
 class Underline(Container):
-    pass
+    """Underlined (`<u>…</u>`)."""
 
 
-@dataclass(frozen=True)
 class Subscript(Container):
-    pass
+    """Below the line (`<sub>…</sub>`)."""
 
 
-@dataclass(frozen=True)
 class Superscript(Container):
-    pass
+    """Above the line (`<sup>…</sup>`)."""
 
 
 @dataclass(frozen=True)
 class Link(Container):
+    """A link: its text (the children), where it goes and its tooltip."""
+
     target: str = ""
     title: str = ""
 
@@ -150,6 +148,8 @@ def plain_inlines(text: str) -> tuple[Inline, ...]:
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading inside a section, numbered in the 公文 sequence by its level."""
+
     level: int  # 1 一、 / 2 （一） / 3 1. / 4 （1）
     content: tuple[Inline, ...]
     location: Location | None = None
@@ -161,6 +161,8 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph of body text, perhaps opened by a run-in heading."""
+
     content: tuple[Inline, ...]
     location: Location | None = None
     lead: Heading | None = None  # a run-in heading: "（一）主动公开方面。一是……"
@@ -173,6 +175,8 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class ListBlock:
+    """A bulleted or numbered list; each item is a sequence of blocks."""
+
     ordered: bool
     start: int
     items: tuple[tuple["Block", ...], ...]
@@ -185,6 +189,8 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class BlockQuote:
+    """Quoted blocks (`> …`)."""
+
     blocks: tuple["Block", ...]
     location: Location | None = None
 
@@ -217,6 +223,8 @@ class GridTable:
 
 @dataclass(frozen=True)
 class PageBreak:
+    """A page break the author asked for (`<!-- 分页 -->`)."""
+
     location: Location | None = None
 
 
@@ -369,6 +377,8 @@ class Rounding:
 
 @dataclass(frozen=True)
 class Metadata:
+    """What report.yaml says about the report: who issues it, the year, contacts, title, date."""
+
     issuer: str  # 机关全称
     year: int
     contact: tuple[tuple[str, str], ...] = ()  # (label, value) in print order: 地址, 邮编, …
@@ -404,6 +414,8 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Section:
+    """One of the report's sections: its place in the format and its narrative."""
+
     form: SectionForm
     blocks: tuple[Block, ...]
     source: Path | None = None
@@ -428,6 +440,8 @@ class PreviousYear:
 
 @dataclass
 class Report:
+    """A whole report as read: metadata, sections, the official tables and last year's figures."""
+
     format: Format  # the official format the report follows
     project_dir: Path
     meta: Metadata

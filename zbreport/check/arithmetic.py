@@ -96,6 +96,8 @@ class Equation:
 
 @dataclass(frozen=True, eq=False)
 class Outcome:
+    """An equation with what is known of each side."""
+
     equation: Equation
     left: Given
     right: Given

@@ -147,6 +147,8 @@ class LayoutCell:
 
 @dataclass(frozen=True)
 class Layout:
+    """A table's printed grid: its size, its rectangles (merges included), widths and groups."""
+
     n_rows: int
     n_cols: int
     cells: tuple[LayoutCell, ...]
@@ -158,6 +160,8 @@ class Layout:
 
 @dataclass(frozen=True)
 class TableForm:
+    """One official table: its cells, how it is printed, and its arithmetic."""
+
     key: str  # "二", "三", "四": the section number that holds the table
     title: str
     file_name: str
@@ -181,6 +185,8 @@ class TableForm:
 
 @dataclass(frozen=True)
 class SectionForm:
+    """One of the format's sections: its number, title, file and table."""
+
     number: str  # 一 … 六
     title: str  # exact official title, e.g. "一、总体情况"
     key: str

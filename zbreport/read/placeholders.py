@@ -36,12 +36,16 @@ _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456
 
 @dataclass(frozen=True)
 class NumberLiteral:
+    """A number written in a placeholder's expression."""
+
     value: Decimal
     offset: int
 
 
 @dataclass(frozen=True)
 class Name:
+    """A cell's or a value's name, its labels joined by ·."""
+
     text: str
     offset: int
 
@@ -52,6 +56,8 @@ class Name:
 
 @dataclass(frozen=True)
 class Call:
+    """A function applied to its arguments."""
+
     function: str
     args: tuple["Expression", ...]
     offset: int
@@ -59,6 +65,8 @@ class Call:
 
 @dataclass(frozen=True)
 class Arithmetic:
+    """A sum or a difference of two expressions."""
+
     op: str  # "+" or "-"
     left: "Expression"
     right: "Expression"
@@ -67,6 +75,8 @@ class Arithmetic:
 
 @dataclass(frozen=True)
 class Negative:
+    """An expression with a minus sign before it."""
+
     operand: "Expression"
     offset: int
 
@@ -110,6 +120,8 @@ _OUTSIDE_NAME = {"（": "(", "）": ")", "，": ","}  # full-width, when not ins
 
 @dataclass(frozen=True)
 class _Token:
+    """A piece of a placeholder's text, where it starts."""
+
     kind: str  # "number", "name", "+", "-", "(", ")", ",", "end"
     text: str
     offset: int

@@ -53,6 +53,8 @@ TABLES_DIR = "tables"
 
 @dataclass
 class LoadedProject:
+    """A project as read, with the fixable problems found while reading it."""
+
     report: Report
     findings: list[Finding] = field(default_factory=list)
 
