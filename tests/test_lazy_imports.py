@@ -1,4 +1,5 @@
-"""What each command loads: check and preview never python-docx, preview not the Markdown parser.
+"""What each command loads: check and preview never python-docx, preview not the Markdown parser,
+check and build not rich when their output is not a terminal.
 
 Start-up time is most of a `check` (see benchmarks/): these keep the heavy libraries out of the
 commands that do not need them. A real process each, since the test run has imported everything.
@@ -13,7 +14,7 @@ import pytest
 
 from conftest import SAMPLE
 
-HEAVY = ("docx", "markdown_it", "openpyxl", "zbreport.read.published.interpret")
+HEAVY = ("docx", "markdown_it", "openpyxl", "rich", "zbreport.read.published.interpret")
 PROBE = (
     "import sys\n"
     "from zbreport.cli import main\n"
@@ -36,10 +37,14 @@ def loaded_by(*args: str) -> set[str]:
     "args, expected",
     [
         (("check", str(SAMPLE)), {"markdown_it"}),
-        (("preview", str(SAMPLE)), set()),
-        (("preview", str(SAMPLE), "--table", "三"), set()),
+        (("preview", str(SAMPLE)), {"rich"}),
+        (("preview", str(SAMPLE), "--table", "三"), {"rich"}),
     ],
     ids=["check", "preview", "preview-one-table"],
 )
 def test_commands_load_only_what_they_use(args, expected):
     assert loaded_by(*args) == expected
+
+
+def test_build_loads_the_word_writer_not_rich(tmp_path):
+    assert loaded_by("build", str(SAMPLE), "-o", str(tmp_path / "报告.docx")) == {"docx", "markdown_it"}

@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.text import Text
 from typer.core import TyperGroup
 
 from . import controls
@@ -35,6 +33,7 @@ from .read.files import present
 from .read.project import LoadedProject, load_project, issuer_problem
 from .read.published import is_published
 from .words import TEMPLATE
+from .write.console import LazyConsole
 from .write.findings import print_findings, relative, sort_key, summary
 
 if TYPE_CHECKING:
@@ -96,16 +95,16 @@ EXIT_OUTPUT = 3  # the report could not be written
 EXIT_INTERNAL = 70
 
 # Made anew for every command (see `_start`), so NO_COLOR and COLUMNS are read when it runs,
-# in a test run in-process too.
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# in a test run in-process too. rich is imported only when something needs it (see LazyConsole).
+out = LazyConsole()
+err = LazyConsole(stderr=True)
 
 
 @app.callback()
 def _start() -> None:
     global out, err
-    out = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    out = LazyConsole()
+    err = LazyConsole(stderr=True)
 
 
 def command(on: typer.Typer, name: str | None = None):
@@ -218,15 +217,11 @@ def _lost_output(exc: OSError) -> None:
     raise typer.Exit(EXIT_OUTPUT)
 
 
-def say(console: Console, text: str, label: str | None = None) -> None:
+def say(console: LazyConsole, text: str, label: str | None = None) -> None:
     """One message to the terminal. User text is never read as rich markup (a file named
     报告[/x].docx is a name, not a closing tag), and invisible characters are shown as "?"."""
-    line = Text()
-    if label:
-        line.append(label, style="bold red")
-        line.append(" ")
-    line.append(controls.visible(text))
-    console.print(line, soft_wrap=True)
+    spans = [(label, "bold red"), (" ", "")] if label else []
+    console.print_spans(spans + [(controls.visible(text), "")])
 
 
 def write_json(payload: object) -> None:
@@ -414,7 +409,7 @@ def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, tem
     replaced = _edited_report_at(paths[OutputKind.docx], project, force) if OutputKind.docx in paths else ""
     write_files(_fingerprinted(files, prepared.loaded))
     if replaced:
-        err.print(Text.assemble(("警告", "yellow"), f" 已按 --force 覆盖{replaced}：{relative(Location(paths[OutputKind.docx]))}"), soft_wrap=True)
+        err.print_spans([("警告", "yellow"), (f" 已按 --force 覆盖{replaced}：{relative(Location(paths[OutputKind.docx]))}", "")])
     for path, _ in files:
         say(out, f"已生成：{relative(Location(path))}")
     return _Built(EXIT_OK, prepared.loaded, prepared.template_path)
@@ -443,6 +438,8 @@ def watch(
     last = Inputs.of(project, template)
 
     def rebuild(changed: set[Path]) -> Inputs:
+        from rich.text import Text
+
         nonlocal last
         # An editor's temporary file, come and gone, is not worth naming.
         named = sorted(relative(Location(p)) for p in changed if p.exists()) or sorted(relative(Location(p)) for p in changed)
@@ -655,7 +652,7 @@ def _run(job, projects: list[Path], arguments: list[tuple], jobs: int | None, do
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         columns = (TextColumn(doing), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=err, transient=True) as bar:
+        with Progress(*columns, console=err.rich, transient=True) as bar:
             task = bar.add_task(doing, total=total)
             yield lambda: bar.advance(task)
 
@@ -767,6 +764,8 @@ def _compared(project: Path, edited: Path | None, template: Path | None, accept:
 
 
 def _print_comparison(compared: _Compared) -> None:
+    from rich.text import Text
+
     from .write.changes import comparison_text, not_written_lines
 
     if compared.stale:
@@ -974,6 +973,8 @@ def import_report(
 
 
 def _print_notes(notes: list[str]) -> None:
+    from rich.text import Text
+
     for note in notes:
         err.print(Text("提示 ", style="cyan") + Text(controls.visible(note)), soft_wrap=True)
 

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from rich import box
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ..batch import Outcome
 from ..controls import visible
 from ..diagnostics import Finding, Location
+from .console import LazyConsole
 from .findings import print_findings, relative
 
 UNREADABLE = "（无法读取）"
 
 
-def print_outcomes(console: Console, outcomes: list[Outcome], *, built: bool = False) -> None:
+def print_outcomes(console: LazyConsole, outcomes: list[Outcome], *, built: bool = False) -> None:
     """The machine's notes once, each project's findings under its name, then the summary table."""
     notes: dict[str, Finding] = {}
     for outcome in outcomes:

@@ -6,11 +6,14 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from ..controls import visible
 from ..diagnostics import Finding, Location, Severity
+from .console import LazyConsole, Span
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 
 def relative(location: Location | None) -> str:
@@ -27,22 +30,25 @@ def relative(location: Location | None) -> str:
 SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTICE: "cyan"}
 
 
-def finding_line(finding: Finding) -> Text:
-    style = SEVERITY_STYLES[finding.severity]
-    line = Text()
-    line.append(f"{finding.severity.label} ", style=style)
-    line.append(f"[{finding.rule}] ", style="dim")
+def finding_spans(finding: Finding) -> list[Span]:
+    """The line's pieces and their styles: severity, rule, where, message."""
+    spans = [(f"{finding.severity.label} ", SEVERITY_STYLES[finding.severity]), (f"[{finding.rule}] ", "dim")]
     where = relative(finding.location)
     if where:
-        line.append(visible(where), style="cyan")
-        line.append("  ")
-    line.append(visible(finding.message))
-    return line
+        spans += [(visible(where), "cyan"), ("  ", "")]
+    spans.append((visible(finding.message), ""))
+    return spans
 
 
-def print_findings(console: Console, findings: list[Finding]) -> None:
+def finding_line(finding: Finding) -> Text:
+    from rich.text import Text
+
+    return Text.assemble(*finding_spans(finding))
+
+
+def print_findings(console: LazyConsole, findings: list[Finding]) -> None:
     for finding in findings:
-        console.print(finding_line(finding), soft_wrap=True)
+        console.print_spans(finding_spans(finding))
 
 
 def summary(findings: list[Finding]) -> str:
