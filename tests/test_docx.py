@@ -196,3 +196,19 @@ def test_writer_uses_named_styles_not_direct_fonts(sample_docx):
     fonts = re.findall(r"<w:rFonts [^>]*/>", body)
     assert fonts and set(fonts) == {'<w:rFonts w:hint="eastAsia"/>'}
     assert "<w:sz " not in body
+
+
+def test_the_east_asian_hint_goes_to_the_characters_it_always_went_to():
+    """The characters that get w:hint="eastAsia", as a table of ranges, are those of the class
+    the writer once compiled as a regular expression: every code point is checked."""
+    from zbreport.write.docx import wants_east_asian_font
+
+    class_as_written = re.compile(
+        "[\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+        "·‐-―‘’“”‥…‰※§°×÷℃№\u2160-\u217f\u2460-\u24ff\u2500-\u27bf]"
+    )
+    beyond = (0x1FFFF, 0x20000, 0x2A6DF, 0x3FFFF, 0x40000, 0xE0001, 0x10FFFF)
+    every = "".join(chr(c) for c in (*range(0x10000), *beyond) if not 0xD800 <= c <= 0xDFFF)
+    assert [c for c in every if wants_east_asian_font(c)] == class_as_written.findall(every)
+    assert wants_east_asian_font("Total 总计") and wants_east_asian_font("Total 2024 —")
+    assert not wants_east_asian_font("Total: 42") and not wants_east_asian_font("café")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from bisect import bisect_right
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
@@ -105,13 +106,29 @@ BULLET_LEVELS = tuple(ooxml.ListLevel("bullet", "●○■"[i % 3], "space", eas
 _INDENT_CHARS, _INDENT_TWIPS = 200, 640  # two characters of 3号 (16 pt) text
 
 # Text that wants the East-Asian font for the characters Chinese shares with Latin text: any CJK
-# character, or one of those shared marks (a run may hold only the “ of “**重点**”).
-_EAST_ASIAN = re.compile("[\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
-                         "·‐-―‘’“”‥…‰※§°×÷℃№\u2160-\u217f\u2460-\u24ff\u2500-\u27bf]")
+# character, or one of those shared marks (a run may hold only the “ of “**重点**”). Code point
+# ranges, first to last, in order: as a regular expression's class, Python 3.11 took 2-3 ms of
+# every build to compile them (it visits each of the 43,000 code points).
+_EAST_ASIAN = (
+    (0x00A7, 0x00A7), (0x00B0, 0x00B0), (0x00B7, 0x00B7), (0x00D7, 0x00D7), (0x00F7, 0x00F7),  # § ° · × ÷
+    (0x2010, 0x2015), (0x2018, 0x2019), (0x201C, 0x201D), (0x2025, 0x2026),  # ‐–— ‘’ “” ‥…
+    (0x2030, 0x2030), (0x203B, 0x203B), (0x2103, 0x2103), (0x2116, 0x2116),  # ‰ ※ ℃ №
+    (0x2160, 0x217F), (0x2460, 0x24FF), (0x2500, 0x27BF),  # Ⅰ… ①… box drawing … dingbats
+    (0x2E80, 0xA4CF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),  # CJK radicals … Yi, Hangul, compatibility ideographs
+    (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF),  # vertical forms, full-width forms, ideographs beyond
+)
+_EAST_ASIAN_FIRSTS = tuple(first for first, _ in _EAST_ASIAN)
 
 
 def wants_east_asian_font(text: str) -> bool:
-    return _EAST_ASIAN.search(text) is not None
+    if text.isascii():
+        return False
+    for char in text:
+        code = ord(char)
+        index = bisect_right(_EAST_ASIAN_FIRSTS, code) - 1
+        if index >= 0 and code <= _EAST_ASIAN[index][1]:
+            return True
+    return False
 
 
 # The width the official tables were designed for: the GB/T 9704 text block.

@@ -24,6 +24,7 @@ from docx.parts.story import StoryPart
 from docx.shared import Mm
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
+from lxml.etree import SubElement
 
 from .. import controls
 
@@ -62,6 +63,10 @@ SETTINGS_FROM_FOOTNOTES = (
 )
 ABSTRACT_NUMBERING = ("w:numPicBullet", "w:abstractNum", "w:num", "w:numIdMacAtCleanup")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Tags and attributes of the table cells written directly (see `set_cell_text`).
+_P, _P_PR, _P_STYLE, _R, _R_PR, _R_FONTS, _T = (qn(t) for t in ("w:p", "w:pPr", "w:pStyle", "w:r", "w:rPr", "w:rFonts", "w:t"))
+_TC_PR, _TC_W, _GRID_SPAN, _V_MERGE = (qn(t) for t in ("w:tcPr", "w:tcW", "w:gridSpan", "w:vMerge"))
+_VAL, _TYPE, _W_ATTR, _HINT = (qn(t) for t in ("w:val", "w:type", "w:w", "w:hint"))
 
 
 def insert_in_order(parent, child, order: tuple[str, ...]):
@@ -120,17 +125,19 @@ def merge_cells(grid: list[list], row: int, col: int, rowspan: int, colspan: int
     its top-left w:tc: on each row, one w:tc with a gridSpan; down the rows, a vMerge that the first
     row restarts and the others continue.
 
-    `grid[r][c]` is the w:tc python-docx created at row r, column c, before any merge. Used instead
+    `grid[r][c]` is the w:tc python-docx created at row r, column c, before any merge: its w:tcPr
+    holds only its w:tcW, so w:gridSpan and then w:vMerge follow it in schema order. Used instead
     of python-docx's `Cell.merge`, which measures the whole table again for every merge.
     """
     for r in range(row, row + rowspan):
         first = grid[r][col]
         for swallowed in grid[r][col + 1 : col + colspan]:
             first.getparent().remove(swallowed)
+        properties = first.find(_TC_PR)
         if colspan > 1:
-            first.grid_span = colspan
-        if rowspan > 1:
-            first.vMerge = "restart" if r == row else "continue"
+            SubElement(properties, _GRID_SPAN, {_VAL: str(colspan)})
+        if rowspan > 1:  # "continue" is the default: python-docx, as Word, writes a bare w:vMerge
+            SubElement(properties, _V_MERGE, {_VAL: "restart"} if r == row else {})
     return grid[row][col]
 
 
@@ -138,31 +145,29 @@ def set_cell_text(tc, style_id: str | None, text: str, east_asian: bool) -> None
     """The cell's content: one paragraph of the style, holding the text in one run (with the
     East-Asian hint `prefer_east_asian_font` gives, when asked).
 
-    Built element by element in schema order, rather than through python-docx's `add_run` and
-    `paragraph.style`, which search the successors of every child they insert: for the ~300 cells
-    of the official tables, that search was most of the build. The XML is the same.
+    Built element by element in schema order with lxml's SubElement (the w: prefix is the
+    document's), rather than through python-docx's `add_run` and `paragraph.style`, which search
+    the successors of every child they insert, or its `OxmlElement`, which declares the namespaces
+    anew on each element: for the ~300 cells of the official tables, that was most of the build.
+    The XML is the same.
     """
-    for paragraph in tc.findall(qn("w:p")):  # a fresh cell's empty paragraph
+    for paragraph in tc.findall(_P):  # a fresh cell's empty paragraph
         tc.remove(paragraph)
-    paragraph = OxmlElement("w:p")
-    properties = OxmlElement("w:pPr")
+    paragraph = SubElement(tc, _P)
+    properties = SubElement(paragraph, _P_PR)
     if style_id is not None:
-        properties.append(OxmlElement("w:pStyle", {qn("w:val"): style_id}))
-    paragraph.append(properties)
-    run = OxmlElement("w:r")
-    paragraph.append(run)
+        SubElement(properties, _P_STYLE, {_VAL: style_id})
+    run = SubElement(paragraph, _R)
+    if east_asian:  # as `prefer_east_asian_font` marks a run: its w:rPr comes first
+        SubElement(SubElement(run, _R_PR), _R_FONTS, {_HINT: "eastAsia"})
     text = xml_text(text)
     if "\t" in text or "\n" in text:
         run.text = text  # python-docx's run text: tabs and line breaks become w:tab and w:br
     elif text:
-        t = OxmlElement("w:t")
+        t = SubElement(run, _T)
         t.text = text
         if text != text.strip():
             t.set(XML_SPACE, "preserve")
-        run.append(t)
-    if east_asian:
-        prefer_east_asian_font(run)
-    tc.append(paragraph)
 
 
 def xml_text(text: str) -> str:
@@ -217,7 +222,9 @@ def _row_property(row: _Row, tag: str) -> None:
 def fix_column_widths(table: Table, widths_mm: tuple[float, ...]) -> None:
     """A fixed layout with these column widths: the grid, every cell, and the table's own width.
 
-    Word reads tcW, LibreOffice reads the grid; both are set so the two agree.
+    Word reads tcW, LibreOffice reads the grid; both are set so the two agree. Every cell of a
+    table python-docx made has its w:tcW already: it is set directly, in twips as python-docx
+    converts them.
     """
     tbl_pr = table._tbl.tblPr
     tbl_pr.get_or_add_tblLayout().set(qn("w:type"), "fixed")
@@ -226,11 +233,15 @@ def fix_column_widths(table: Table, widths_mm: tuple[float, ...]) -> None:
     table_width.set(qn("w:type"), "dxa")
     for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm):
         grid_col.w = Mm(width)
-    for row in table.rows:
+    for tr in table._tbl.tr_lst:
         col = 0
-        for tc in row._tr.tc_lst:
-            span = tc.grid_span
-            tc.width = Mm(sum(widths_mm[col : col + span]))
+        for tc in tr.tc_lst:
+            properties = tc.find(_TC_PR)
+            span_element = properties.find(_GRID_SPAN)
+            span = int(span_element.get(_VAL)) if span_element is not None else 1
+            cell_width = properties.find(_TC_W)
+            cell_width.set(_TYPE, "dxa")
+            cell_width.set(_W_ATTR, str(Mm(sum(widths_mm[col : col + span])).twips))
             col += span
 
 
