@@ -143,6 +143,8 @@ def replace_files(files: dict[Path, tuple[bytes, bytes]]) -> None:
     Every new content is written to a temporary file first; a file that changed on disk since
     it was read (someone saved it meanwhile) stops everything before any is replaced.
     """
+    import tempfile  # see write_atomically
+
     staged: list[tuple[Path, Path]] = []
     try:
         for target, (before, after) in files.items():
