@@ -5,12 +5,13 @@ Errors are values with a location; the CLI turns them into messages in one place
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from .records import record
 
-@dataclass(frozen=True, order=True)
+
+@record(order=True)
 class Location:
     """A place in a project file; line and column count from 1, as editors do.
 
@@ -48,7 +49,7 @@ class Severity(str, Enum):
         return {"error": "错误", "warning": "警告", "notice": "提示"}[self.value]
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """One thing a clerk should fix or look at, with the rule it breaks and where."""
 

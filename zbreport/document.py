@@ -7,16 +7,17 @@ A writer never evaluates, never reads a file and never knows the format's rules;
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import Union
 
+from .records import record
 from .format import CellKey, Layout
 from .model import Block
 
 
-@dataclass(frozen=True)
+@record
 class OfficialTable:
     """One of the format's tables, placed: its printed layout and what each value cell shows."""
 
@@ -34,7 +35,7 @@ class OfficialTable:
 DocumentBlock = Union[Block, OfficialTable]
 
 
-@dataclass(frozen=True)
+@record
 class DocumentSection:
     """A section as printed: its title, then its blocks with the official table in place."""
 
@@ -45,7 +46,7 @@ class DocumentSection:
     page_break_before: bool = False  # the file opens with <!-- 分页 -->: the title starts a page
 
 
-@dataclass(frozen=True)
+@record
 class Properties:
     """What the file says about itself (Word's document properties)."""
 
@@ -55,7 +56,7 @@ class Properties:
     language: str = "zh-CN"
 
 
-@dataclass(frozen=True)
+@record
 class Document:
     """The whole report, ready to draw."""
 

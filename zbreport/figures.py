@@ -18,10 +18,11 @@ import difflib
 import functools
 import re
 from itertools import combinations
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable, Union
 
+from .records import record
 from .format import CellForm, CellKey, Format, TableForm, normalize_label
 from .model import Metadata, Number, Report, Rounding, format_number
 from .format.labels import label_key
@@ -64,7 +65,7 @@ class FigureError(Exception):
 # ---------------------------------------------------------------- scope
 
 
-@dataclass(frozen=True)
+@record
 class Scope:
     """The figures a placeholder can read: one year's, with the year before behind `previous`."""
 

@@ -15,12 +15,13 @@ import hashlib
 import html
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Literal
 
 from lxml import etree
 
+from .records import record
 from .diagnostics import InputError
 from .model import Report
 
@@ -81,7 +82,7 @@ def stamped_docx(document, sources: dict[str, str]) -> bytes:
 State = Literal["unchanged", "edited", "foreign"]
 
 
-@dataclass(frozen=True)
+@record
 class Provenance:
     """What a .docx says about where it came from.
 

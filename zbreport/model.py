@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal, Union
 
+from .records import record
 from .diagnostics import Location
 from .format import CellKey, Format, SectionForm, TableForm
 
@@ -23,26 +24,26 @@ Number = Union[int, Decimal]
 # code, breaks, images, notes and placeholders. Writers walk it; none of them evaluates it.
 
 
-@dataclass(frozen=True)
+@record
 class Text:
     """Plain text."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Code:
     """Inline code: printed as written, placeholders included."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class LineBreak:
     """A hard break inside a paragraph (two spaces or a backslash at the end of a line, `<br>`)."""
 
 
-@dataclass(frozen=True)
+@record
 class Placeholder:
     """A `{{ … }}` where it was written; `value` is its text once the report is assembled."""
 
@@ -55,7 +56,7 @@ class Placeholder:
         return self.value if self.value is not None else self.source
 
 
-@dataclass(frozen=True)
+@record
 class Container:
     """An inline node that marks up its children."""
 
@@ -86,7 +87,7 @@ class Superscript(Container):
     """Above the line (`<sup>…</sup>`)."""
 
 
-@dataclass(frozen=True)
+@record
 class Link(Container):
     """A link: its text (the children), where it goes and its tooltip."""
 
@@ -94,7 +95,7 @@ class Link(Container):
     title: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Image:
     """A picture in the text. `data` is the file's content, read when the narrative was read."""
 
@@ -105,7 +106,7 @@ class Image:
     location: Location | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class Note:
     """A footnote: its content, placed where it is referenced."""
 
@@ -146,7 +147,7 @@ def plain_inlines(text: str) -> tuple[Inline, ...]:
 # ---------------------------------------------------------------- narrative: blocks
 
 
-@dataclass(frozen=True)
+@record
 class Heading:
     """A heading inside a section, numbered in the 公文 sequence by its level."""
 
@@ -159,7 +160,7 @@ class Heading:
         return inline_text(self.content)
 
 
-@dataclass(frozen=True)
+@record
 class Paragraph:
     """A paragraph of body text, perhaps opened by a run-in heading."""
 
@@ -173,7 +174,7 @@ class Paragraph:
         return lead + inline_text(self.content)
 
 
-@dataclass(frozen=True)
+@record
 class ListBlock:
     """A bulleted or numbered list; each item is a sequence of blocks."""
 
@@ -187,7 +188,7 @@ class ListBlock:
         return "\n".join(block_text(b) for item in self.items for b in item)
 
 
-@dataclass(frozen=True)
+@record
 class BlockQuote:
     """Quoted blocks (`> …`)."""
 
@@ -199,7 +200,7 @@ class BlockQuote:
         return "\n".join(block_text(b) for b in self.blocks)
 
 
-@dataclass(frozen=True)
+@record
 class CodeBlock:
     """A fenced or indented block, printed line for line as written."""
 
@@ -207,7 +208,7 @@ class CodeBlock:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@record
 class GridTable:
     """A simple GFM table written in the narrative."""
 
@@ -221,14 +222,14 @@ class GridTable:
         return "\n".join("\t".join(inline_text(c) for c in row) for row in (self.header, *self.rows))
 
 
-@dataclass(frozen=True)
+@record
 class PageBreak:
     """A page break the author asked for (`<!-- 分页 -->`)."""
 
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@record
 class OfficialTablePlace:
     """Where in its section the official table goes (`<!-- 表格 -->`)."""
 
@@ -247,7 +248,7 @@ def block_text(block: object) -> str:
 EntryState = Literal["number", "blank", "not_applicable", "invalid"]
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     """A table value as typed in a YAML file.
 
@@ -367,7 +368,7 @@ def sum_of_parts(
 # ---------------------------------------------------------------- the report
 
 
-@dataclass(frozen=True)
+@record
 class Rounding:
     """How a percentage is cut to `digits` decimals: rounded half up, or truncated (the seed's 97.72%)."""
 
@@ -375,7 +376,7 @@ class Rounding:
     mode: Literal["round", "truncate"] = "round"
 
 
-@dataclass(frozen=True)
+@record
 class Metadata:
     """What report.yaml says about the report: who issues it, the year, contacts, title, date."""
 
@@ -412,7 +413,7 @@ class Metadata:
         return "".join(self.title_lines)
 
 
-@dataclass(frozen=True)
+@record
 class Section:
     """One of the report's sections: its place in the format and its narrative."""
 
@@ -421,7 +422,7 @@ class Section:
     source: Path | None = None
 
 
-@dataclass(frozen=True)
+@record
 class PreviousYear:
     """Last year's figures: read from last year's project, or from a small file of published figures.
 
@@ -453,7 +454,7 @@ class Report:
     narrative_read: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class TemplatePlaceholders:
     """The placeholders a Word template holds, for messages that say where a person finds them."""
 

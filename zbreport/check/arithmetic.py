@@ -14,16 +14,17 @@ equation blaming totals that are right.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
+from ..records import record
 from ..diagnostics import Finding, Location, Severity
 from ..format import Balance, CellKey, Total
 from ..model import Number, TableData, format_number
 
 
 
-@dataclass(frozen=True)
+@record
 class Given:
     """A value as the table gives it, with the typed values it is made of and what it lacks."""
 
@@ -80,7 +81,7 @@ class Valuation:
         return Given(None if roots else total, terms, frozenset(roots))
 
 
-@dataclass(frozen=True)
+@record
 class Equation:
     """left = right, as a rule states it for one row, column or group."""
 
@@ -94,7 +95,7 @@ class Equation:
     balance: Balance | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Outcome:
     """An equation with what is known of each side."""
 

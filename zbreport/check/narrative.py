@@ -15,11 +15,11 @@ the section is pointed out, and a number equal to last year's figure is said to 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterator
 
+from ..records import record
 from ..diagnostics import Finding, Location, Severity
 from ..figures import FigureError, Scope, fill, scope_of
 from ..format import Format, NarrativeFigure
@@ -50,7 +50,7 @@ _NUMBER = re.compile(r"(?<![\d.A-Za-z第])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![
 _APPROXIMATE_BEFORE = re.compile(r"(?:近|约|超过|超|逾|将近|大约|不足|不到|上|达到近)$")
 
 
-@dataclass(frozen=True)
+@record
 class Vocabulary:
     """A format's words for its figures, compiled: what names a figure, the applicants, others' counts."""
 
@@ -122,7 +122,7 @@ def _text(content: tuple[Inline, ...], masked: bool) -> str:
 # ---------------------------------------------------------------- numbers next to figure words
 
 
-@dataclass(frozen=True)
+@record
 class Mention:
     """A number the text gives for a table figure."""
 

@@ -6,10 +6,12 @@ template with it and warns where they differ. Lengths in millimetres, sizes in p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from ..records import record
 
 
-@dataclass(frozen=True)
+@record
 class PageLayout:
     name: str
     paper_mm: tuple[float, float]  # width, height

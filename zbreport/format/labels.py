@@ -24,8 +24,9 @@ import difflib
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Iterable, Literal, Mapping
+
+from ..records import record
 
 
 ReadingKind = Literal["same", "damaged", "unknown", "ambiguous"]
@@ -37,7 +38,7 @@ DAMAGED_MARGIN = 0.15
 SUGGEST_AT_LEAST = 0.5  # below this an unknown label gets no "是否应为"
 
 
-@dataclass(frozen=True)
+@record
 class LabelReading:
     """What a written label was read as.
 
@@ -57,7 +58,7 @@ class LabelReading:
         return self.kind in ("same", "damaged")
 
 
-@dataclass(frozen=True)
+@record
 class LabelKey:
     """A label taken apart: its numbering's value, its words, and its words without a final parenthetical."""
 

@@ -8,14 +8,16 @@ is never typed twice.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterator, Literal
+
+from ..records import record
 
 CellKey = tuple[str, str]  # (row key, column key)
 CellKind = Literal["count", "amount"]  # count: 件, a whole number; amount: 万元, may be decimal
 
 
-@dataclass(frozen=True)
+@record
 class Header:
     """A node of a header tree: a leaf is a data row or column, an inner node a merged label."""
 
@@ -35,7 +37,7 @@ class Header:
         return 1 + max((c.depth() for c in self.children), default=0)
 
 
-@dataclass(frozen=True)
+@record
 class CellForm:
     """One data cell of an official table."""
 
@@ -62,7 +64,7 @@ class CellForm:
         return "·".join(p for p in (f"表{self.table}", self.row_label, self.col_label) if p)
 
 
-@dataclass(frozen=True)
+@record
 class Total:
     """A total cell equal to the sum of its parts (rules R3, R4, R5)."""
 
@@ -71,7 +73,7 @@ class Total:
     parts: tuple[CellKey, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Balance:
     """sum(left) == sum(right), e.g. R1: 一 + 二 = 三（七）总计 + 四, per column."""
 
@@ -84,7 +86,7 @@ class Balance:
     derived: bool = False  # follows from the other balances of the same rule once totals are computed
 
 
-@dataclass(frozen=True)
+@record
 class CarryOver:
     """R7: what this year carried over equals what last year carried forward, column by column."""
 
@@ -94,7 +96,7 @@ class CarryOver:
     last_row: str  # 四、结转下年度继续办理 of last year's report
 
 
-@dataclass(frozen=True)
+@record
 class StockFlow:
     """R9: in force now = in force last year + issued − repealed, for one row of a table.
 
@@ -116,7 +118,7 @@ class StockFlow:
     explained_by: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class NarrativeFigure:
     """Words that name a table figure in a report's narrative, and that figure as a placeholder.
 
@@ -132,7 +134,7 @@ class NarrativeFigure:
     unit: str = "件|宗|起"  # the unit a number must carry to be this figure
 
 
-@dataclass(frozen=True)
+@record
 class LayoutCell:
     """A rectangle of the printed grid: a header, a row label, a caption or a value."""
 
@@ -145,7 +147,7 @@ class LayoutCell:
     cell: CellKey | None = None  # for role == "value"
 
 
-@dataclass(frozen=True)
+@record
 class Layout:
     """A table's printed grid: its size, its rectangles (merges included), widths and groups."""
 
@@ -158,7 +160,7 @@ class Layout:
     column_groups: tuple[tuple[int, int], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class TableForm:
     """One official table: its cells, how it is printed, and its arithmetic."""
 
@@ -183,7 +185,7 @@ class TableForm:
         return tuple(c for c in self.cells if not c.computed)
 
 
-@dataclass(frozen=True)
+@record
 class SectionForm:
     """One of the format's sections: its number, title, file and table."""
 
@@ -195,7 +197,7 @@ class SectionForm:
     guidance: str = ""  # what the section must contain, for new projects
 
 
-@dataclass(frozen=True)
+@record
 class Format:
     """One revision of the official format, as a value every reader, check and writer is given.
 
@@ -349,7 +351,7 @@ def _place_headers(
     return place(node, 0, along)
 
 
-@dataclass(frozen=True)
+@record
 class Block:
     """One stacked block of 表二: a caption row, a 信息内容 header row, then data rows."""
 

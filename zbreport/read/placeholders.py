@@ -13,10 +13,10 @@ full-width brackets belong to the label ("（七）总计"). User text is parsed
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Union
 
+from ..records import record
 from ..words import FUNCTIONS
 
 OPEN = "{{"
@@ -34,7 +34,7 @@ _SEPARATOR_VARIANTS = str.maketrans({"・": SEPARATOR, "•": SEPARATOR, "‧": 
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
-@dataclass(frozen=True)
+@record
 class NumberLiteral:
     """A number written in a placeholder's expression."""
 
@@ -42,7 +42,7 @@ class NumberLiteral:
     offset: int
 
 
-@dataclass(frozen=True)
+@record
 class Name:
     """A cell's or a value's name, its labels joined by ·."""
 
@@ -54,7 +54,7 @@ class Name:
         return tuple(s.strip() for s in self.text.split(SEPARATOR))
 
 
-@dataclass(frozen=True)
+@record
 class Call:
     """A function applied to its arguments."""
 
@@ -63,7 +63,7 @@ class Call:
     offset: int
 
 
-@dataclass(frozen=True)
+@record
 class Arithmetic:
     """A sum or a difference of two expressions."""
 
@@ -73,7 +73,7 @@ class Arithmetic:
     offset: int
 
 
-@dataclass(frozen=True)
+@record
 class Negative:
     """An expression with a minus sign before it."""
 
@@ -118,7 +118,7 @@ _PUNCTUATION = {"+": "+", "＋": "+", "-": "-", "－": "-", "(": "(", ")": ")", 
 _OUTSIDE_NAME = {"（": "(", "）": ")", "，": ","}  # full-width, when not inside a label's brackets
 
 
-@dataclass(frozen=True)
+@record
 class _Token:
     """A piece of a placeholder's text, where it starts."""
 

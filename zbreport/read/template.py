@@ -24,6 +24,7 @@ from lxml import etree
 from docx.oxml.ns import qn
 
 from . import files
+from ..records import record
 from ..diagnostics import Finding, InputError, Location, Severity, shorten
 from ..fonts import missing_fonts
 from ..model import TemplatePlaceholders
@@ -39,7 +40,7 @@ _MARKER_IN_TEXT = re.compile(r"\{\{\s*(?:body|正文)\s*\}\}")
 _STYLE_TYPES = {name: WD_STYLE_TYPE.CHARACTER for name in (STRONG, EMPHASIS, *RUN_IN_HEADINGS.values())} | {TABLE: WD_STYLE_TYPE.TABLE}
 
 
-@dataclass(frozen=True)
+@record
 class TemplateText:
     """A placeholder found in the template, and where a person would look for it."""
 

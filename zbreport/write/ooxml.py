@@ -7,7 +7,6 @@ description of the document.
 from __future__ import annotations
 
 from copy import deepcopy
-from dataclasses import dataclass
 
 from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
@@ -27,6 +26,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 
 from .. import controls
+from ..records import record
 
 MM_TO_TWIPS = 1440 / 25.4
 
@@ -416,7 +416,7 @@ def describe_picture(run, description: str, title: str = "") -> None:
 # ---------------------------------------------------------------- list numbering (numbering.xml)
 
 
-@dataclass(frozen=True)
+@record
 class ListLevel:
     number_format: str  # decimal, decimalEnclosedCircle, bullet, …
     text: str  # as printed, "%1." or "（%2）" or "●"

@@ -9,12 +9,12 @@ Widths are counted in terminal cells, two for a Chinese character.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from ..records import record
 from ..diagnostics import Finding, Severity
 from ..format import LayoutCell
 from ..document import Document, OfficialTable
@@ -31,7 +31,7 @@ ERROR_STYLE = "bold white on red"
 WARNING_STYLE = "bold black on yellow"
 
 
-@dataclass(frozen=True)
+@record
 class _Box:
     """A layout cell with the text and style it is drawn with."""
 
