@@ -1,6 +1,6 @@
 """zbreport against pandoc on the same content, as ratios measured in one run.
 
-    uv run python benchmarks/against_pandoc.py [--repeat 11] [--batch 100]
+    uv run python benchmarks/against_pandoc.py [--repeat 11] [--batch 100] [--terminal]
 
 pandoc converts the sample as one Markdown file with pipe tables (`sample_markdown.py`) to .docx;
 zbreport builds, checks and previews the sample project. Each command runs cold, in a new
@@ -9,7 +9,9 @@ slows them alike; the median counts. Then `zbreport build` and `zbreport check` 
 `--batch` copies of the sample (one process, a worker per core), and the time per report is
 compared with one pandoc run. Peak memory is each process's maximum resident set size (in the
 batch, the main process's; each worker holds about as much). CPU time (user + system) is given
-beside the wall-clock time: on a machine other work shares, it varies less.
+beside the wall-clock time: on a machine other work shares, it varies less. Output goes nowhere
+(not a terminal, as in a script or an editor's task); with `--terminal`, build and check also run
+with their output on a pseudo-terminal, as a clerk sees them (preview always draws with rich).
 
 Prints a Markdown table for benchmarks/README.md. Not a test: timings depend on the machine.
 """
@@ -36,14 +38,49 @@ def zbreport_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "zbreport"]
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float, int, int]:
-    """Wall-clock seconds, CPU seconds, peak resident memory in MB and exit code of one run in a new process."""
+TERMINAL = " (in a terminal)"  # a command run with its output on a pseudo-terminal, as a clerk sees it
+
+
+def run(command: list[str], env: dict[str, str], terminal: bool = False) -> tuple[float, float, int, int]:
+    """Wall-clock seconds, CPU seconds, peak resident memory in MB and exit code of one run in a new process.
+
+    Output goes nowhere, or with `terminal` to a pseudo-terminal (read and dropped), where the
+    command draws for a person: rich is loaded, colours are written.
+    """
+    if terminal:
+        return _run_in_terminal(command, env)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, process.returncode
+
+
+def _run_in_terminal(command: list[str], env: dict[str, str]) -> tuple[float, float, int, int]:
+    import pty
+    import threading
+
+    reader, writer = pty.openpty()
+    drain = threading.Thread(target=_drain, args=(reader,), daemon=True)
+    drain.start()
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=writer, stderr=writer, stdin=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    os.close(writer)
+    drain.join()
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
+
+
+def _drain(reader: int) -> None:
+    try:
+        while os.read(reader, 65536):
+            pass
+    except OSError:  # the terminal closed
+        pass
+    finally:
+        os.close(reader)
 
 
 def machine() -> str:
@@ -66,6 +103,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=11, help="cold runs of each command")
     parser.add_argument("--batch", type=int, default=100, help="projects in the batch run (0: none)")
+    parser.add_argument(
+        "--terminal", action="store_true", help="also run build and check with their output on a pseudo-terminal"
+    )
     args = parser.parse_args()
     if shutil.which("pandoc") is None:
         sys.exit("pandoc is not installed (apt-get install pandoc)")
@@ -85,8 +125,11 @@ def main() -> None:
             "zbreport check": [*zbreport, "check", str(project)],
             "zbreport preview": [*zbreport, "preview", str(project)],
         }
-        for command in commands.values():  # compile bytecode, fill the disk cache
-            *_, code = run(command, env)
+        if args.terminal:
+            for verb in ("build", "check"):
+                commands[f"zbreport {verb}{TERMINAL}"] = commands[f"zbreport {verb}"]
+        for name, command in commands.items():  # compile bytecode, fill the disk cache
+            *_, code = run(command, env, name.endswith(TERMINAL))
             if code != 0:
                 sys.exit(f"{' '.join(command)} failed with exit code {code}")
         times: dict[str, list[float]] = {name: [] for name in commands}
@@ -94,7 +137,7 @@ def main() -> None:
         memory: dict[str, int] = {name: 0 for name in commands}
         for _ in range(args.repeat):
             for name, command in commands.items():
-                seconds, cpu_seconds, megabytes, _ = run(command, env)
+                seconds, cpu_seconds, megabytes, _ = run(command, env, name.endswith(TERMINAL))
                 times[name].append(seconds)
                 cpu[name].append(cpu_seconds)
                 memory[name] = max(memory[name], megabytes)

@@ -27,19 +27,24 @@ TRICKY = list("[]:\\/\t\r\n\x07\x08\x0b\x0c\x1b \u3000\xa0") + ["[bold]", ":smil
 TEXT = st.lists(st.one_of(st.sampled_from(TRICKY), st.characters(codec="utf-8")), max_size=12).map("".join)
 
 
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 @contextmanager
-def captured_stdout():
-    """stdout as a pipe would be (not a terminal), with no variable telling rich otherwise."""
-    buffer = io.StringIO()
+def captured_stdout(terminal: bool = False):
+    """stdout as a pipe would be (or a terminal), with no variable telling rich otherwise."""
+    buffer = Terminal() if terminal else io.StringIO()
     with mock.patch.dict(os.environ), mock.patch.object(sys, "stdout", buffer):
-        for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR"):
             os.environ.pop(name, None)
         yield buffer
 
 
-def by_rich(*objects, **options) -> str:
+def by_rich(*objects, terminal: bool = False, **options) -> str:
     """What rich wrote; or, for markup rich refuses ("[/]" closing nothing), the error's name."""
-    with captured_stdout() as buffer:
+    with captured_stdout(terminal) as buffer:
         try:
             Console(highlight=False).print(*objects, **options)
         except MarkupError:
@@ -47,10 +52,10 @@ def by_rich(*objects, **options) -> str:
     return buffer.getvalue()
 
 
-def by_lazy(*objects, **options) -> tuple[str, bool]:
+def by_lazy(*objects, terminal: bool = False, **options) -> tuple[str, bool]:
     """What LazyConsole wrote (or rich's error), and whether it made a rich Console to write it."""
     console = LazyConsole()
-    with captured_stdout() as buffer:
+    with captured_stdout(terminal) as buffer:
         try:
             console.print(*objects, **options)
         except MarkupError:
@@ -58,46 +63,50 @@ def by_lazy(*objects, **options) -> tuple[str, bool]:
     return buffer.getvalue(), console._console is not None
 
 
-@given(TEXT)
-@example("说明" * 50 + "   ")  # past the console's width
-@example("a" * 90 + " \nb")
-def test_a_line_is_written_as_rich_writes_it(text):
-    assert by_lazy(text, soft_wrap=True)[0] == by_rich(text, soft_wrap=True)
-    assert by_lazy(text, soft_wrap=True, end="")[0] == by_rich(text, soft_wrap=True, end="")
-
-
-@given(TEXT, TEXT)
-def test_styled_pieces_are_written_as_rich_writes_them(first, second):
-    spans = [(first, "bold red"), ("[R1] ", "dim"), (second, "")]
+def spans_by_lazy(spans, terminal: bool = False) -> tuple[str, bool]:
     console = LazyConsole()
-    with captured_stdout() as buffer:
+    with captured_stdout(terminal) as buffer:
         console.print_spans(spans)
-    assert buffer.getvalue() == by_rich(Text.assemble(*spans), soft_wrap=True)
+    return buffer.getvalue(), console._console is not None
+
+
+@given(TEXT, st.booleans())
+@example("说明" * 50 + "   ", False)  # past the console's width
+@example("a" * 90 + " \nb", True)
+def test_a_line_is_written_as_rich_writes_it(text, terminal):
+    assert by_lazy(text, terminal=terminal, soft_wrap=True)[0] == by_rich(text, terminal=terminal, soft_wrap=True)
+    assert by_lazy(text, terminal=terminal, soft_wrap=True, end="")[0] == by_rich(
+        text, terminal=terminal, soft_wrap=True, end=""
+    )
+
+
+@given(TEXT, TEXT, st.booleans())
+def test_styled_pieces_are_written_as_rich_writes_them(first, second, terminal):
+    spans = [(first, "bold red"), ("[R1] ", "dim"), (second, "")]
+    written, _ = spans_by_lazy(spans, terminal)
+    assert written == by_rich(Text.assemble(*spans), terminal=terminal, soft_wrap=True)
 
 
 def test_plain_lines_do_not_need_rich():
-    assert by_lazy("共 1 个错误，0 个警告。", soft_wrap=True) == ("共 1 个错误，0 个警告。\n", False)
-    assert by_lazy() == ("\n", False)
+    for terminal in (False, True):
+        assert by_lazy("共 1 个错误，0 个警告。", terminal=terminal, soft_wrap=True) == ("共 1 个错误，0 个警告。\n", False)
+        assert by_lazy(terminal=terminal) == ("\n", False)
+    assert spans_by_lazy([("错误 ", "bold red"), ("[R1] ", "dim"), ("表三", "")]) == ("错误 [R1] 表三\n", False)
     # Markup, an emoji code, a tab: rich's business.
     for text in ("[bold red]错误[/] 找不到文件", "路径 a:smile:b", "甲\t乙"):
         written, made = by_lazy(text, soft_wrap=True)
         assert made and written == by_rich(text, soft_wrap=True)
 
 
-def test_a_terminal_gets_rich():
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    console = LazyConsole()
-    with mock.patch.object(sys, "stdout", Terminal()):
-        console.print("未发现问题。", soft_wrap=True)
-    assert console._console is not None
+def test_styles_on_a_terminal_are_rich_s():
+    written, made = spans_by_lazy([("错误 ", "bold red"), ("表三", "")], terminal=True)
+    assert made and "\x1b[" in written
+    assert spans_by_lazy([("已生成：", ""), ("报告.docx", "")], terminal=True) == ("已生成：报告.docx\n", False)
 
 
 def test_force_color_gets_rich():
     console = LazyConsole()
     with captured_stdout():
         os.environ["FORCE_COLOR"] = "1"
-        console.print("未发现问题。", soft_wrap=True)
+        console.print_spans([("警告", "yellow")])
     assert console._console is not None

@@ -1,10 +1,11 @@
 """Where the command line's messages go: rich's Console, made only when something needs it.
 
-Most runs of `check` and `build` print a few plain lines. When the stream is not a terminal (a
-pipe, a file, a CI log, an editor's task runner) rich writes such a line exactly as given, so
-the line is written here directly, without importing rich (about 20 ms of a 150 ms start).
+Most runs of `check` and `build` print a few plain lines. rich writes a line of plain text as
+it is, to a terminal or not; and a styled line too, where the stream is not a terminal (a pipe,
+a file, a CI log, an editor's task runner): it then writes the text without its styles. Such
+lines are written here directly, without importing rich (about 20 ms of a 150 ms start).
 Whatever rich would change or draw goes to a real Console, made on first use: markup, emoji
-codes, control characters, wrapping, tables, any styled output to a terminal.
+codes, control characters, wrapping, tables, and styles on a terminal.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class LazyConsole:
         """As `Console.print`; strings rich would print unchanged are written directly."""
         plain = (soft_wrap or not objects) and not options and _plain(end)
         if plain and all(isinstance(o, str) and _unmarked(o) for o in objects):
-            stream = self._plain_stream()
+            stream = self._stream()
             if stream is not None:
                 stream.write(" ".join(objects) + end if objects else "\n")  # rich: an empty line, whatever `end`
                 stream.flush()
@@ -53,33 +54,34 @@ class LazyConsole:
         """One line of styled pieces: `Text.assemble(*spans)`, printed with soft wrap."""
         spans = tuple(spans)
         text = "".join(piece for piece, _ in spans)
-        stream = self._plain_stream() if _plain(text) else None
-        if stream is not None:
-            stream.write(text + "\n")
-            stream.flush()
-            return
+        if _plain(text) and (all(not style for _, style in spans) or not self._styled()):
+            stream = self._stream()
+            if stream is not None:
+                stream.write(text + "\n")
+                stream.flush()
+                return
         from rich.text import Text
 
         self.rich.print(Text.assemble(*spans), soft_wrap=True)
 
-    def _plain_stream(self):
-        """The stream, when rich would write plain text to it (no colours, no terminal codes); else None.
-
-        Rich's own test (`Console.is_terminal`): TTY_COMPATIBLE and FORCE_COLOR decide before the
-        stream does, and Jupyter is drawn differently; on Windows rich may write through the
-        legacy console API, so there it always writes.
-        """
+    def _stream(self):
+        """The stream to write plain text to as rich would, or None to leave it to rich: once rich
+        has written (the order of lines), on Windows (rich may write through the legacy console
+        API), in Jupyter (rich displays there), or when there is no stream."""
         if self._console is not None or sys.platform == "win32" or hasattr(builtins, "get_ipython"):
             return None
+        return sys.stderr if self.stderr else sys.stdout
+
+    def _styled(self) -> bool:
+        """Whether rich would write styles: rich's own test (`Console.is_terminal`), where
+        TTY_COMPATIBLE and FORCE_COLOR decide before the stream does."""
         if "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ:
-            return None
+            return True  # whatever their value: rich decides
         stream = sys.stderr if self.stderr else sys.stdout
-        if stream is None:
-            return None
         try:
-            return None if stream.isatty() else stream
+            return bool(stream.isatty())
         except (AttributeError, ValueError):
-            return None
+            return True
 
 
 def _plain(text: str) -> bool:
