@@ -48,3 +48,20 @@ def test_commands_load_only_what_they_use(args, expected):
 
 def test_build_loads_the_word_writer_not_rich(tmp_path):
     assert loaded_by("build", str(SAMPLE), "-o", str(tmp_path / "报告.docx")) == {"docx", "markdown_it"}
+
+
+def test_the_command_line_is_loaded_frozen_and_the_collector_runs_after():
+    """`zbreport` (start.main) freezes what loading made, and collects what the command makes."""
+    probe = (
+        "import gc, sys\n"
+        "from zbreport.start import main\n"
+        "sys.argv = ['zbreport', *sys.argv[1:]]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('GC', gc.isenabled(), gc.get_freeze_count(), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, "check", str(SAMPLE)], capture_output=True, text=True, timeout=60)
+    _, enabled, frozen = next(line for line in done.stderr.splitlines() if line.startswith("GC")).split()
+    assert enabled == "True" and int(frozen) > 10_000
