@@ -7,7 +7,6 @@ start, and strings would be evaluated anew each time (10 ms of a 100 ms `check`)
 import errno
 import functools
 import io
-import json
 import os
 import signal
 import sys
@@ -226,6 +225,8 @@ def say(console: LazyConsole, text: str, label: str | None = None) -> None:
 
 def write_json(payload: object) -> None:
     """A JSON answer on stdout; a file name that is not valid Unicode cannot stop it."""
+    import json  # imported here: most answers are text
+
     text = json.dumps(payload, ensure_ascii=False, indent=2)
     sys.stdout.write(text.encode("utf-8", "replace").decode("utf-8") + "\n")
 

@@ -4,10 +4,8 @@ and naming them so that a report lands where it was asked to, whatever its issue
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Callable, Union
 
@@ -53,6 +51,8 @@ def write_atomically(target: Path, content: Content) -> None:
     untouched. The temporary name is short (the target's may use all 255 bytes) and derived
     from the target, so one left by a killed build is removed by the next.
     """
+    import tempfile  # imported here: `check` and `preview` write nothing, and it costs 1-2 ms a start
+
     directory = target.parent
     if not directory.is_dir():
         raise OutputError(f"输出文件夹不存在：{directory}")
@@ -92,6 +92,8 @@ def write_atomically(target: Path, content: Content) -> None:
 
 def temporary_prefix(target: Path) -> str:
     """How the temporary files of `target` begin: hidden, short, the same for every build of it."""
+    import hashlib  # imported here, as tempfile: OpenSSL's hashes take 2-3 ms to load
+
     digest = hashlib.sha1(target.name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
     return f".zbreport-{digest}-"
 

@@ -11,16 +11,18 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import InputError, Location
+from ..records import record
 
 MB = 1024 * 1024
 
 
-@dataclass(frozen=True)
+@record
 class FileKind:
+    """A kind of input file: how messages name it, and the most zbreport reads of it."""
+
     noun: str  # how messages name the file
     limit: int  # bytes; a real one is far smaller
 

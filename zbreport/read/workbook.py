@@ -15,7 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import files
-from .published import limits
 from ..diagnostics import Finding, InputError, Location, Severity
 from ..format import Format, TableForm, normalize_label
 from ..model import Entry, TableData, compute_totals
@@ -119,6 +118,8 @@ def open_workbook(path: Path) -> _Book:
 def _load(path: Path, data_only: bool):
     import io
     import zipfile
+
+    from .published import limits  # lxml, zipfile: loaded when a project has a workbook, not on every start
 
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
