@@ -8,7 +8,6 @@ report in place; each is then written atomically.
 from __future__ import annotations
 
 import io
-import zipfile
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,6 +87,8 @@ def _refuse_duplicate_parts(docx: bytes, template: Template) -> None:
     """The last guard before a broken .docx is written: two parts of one name, which python-docx
     makes when a template's relationships do not say what its parts are (it adds a styles part
     of its own beside the one it did not recognise), would make Word refuse the file."""
+    import zipfile  # here: check and preview write no .docx
+
     names = [name.lower() for name in zipfile.ZipFile(io.BytesIO(docx)).namelist()]
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
