@@ -38,6 +38,9 @@ def test_a_record_compares_hashes_and_shows_as_a_frozen_dataclass():
         assert a != (1, "x")
         with pytest.raises(dataclasses.FrozenInstanceError):
             a.first = 3  # type: ignore[misc]
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            del a.second  # type: ignore[misc]
+        assert (a.first, a.second) == (1, "x")
         assert dataclasses.replace(a, first=2) == c
     assert Pair(1, "x") != PairAsDataclass(1, "x")
     assert repr(Pair(1, "x", note="甲")) == repr(PairAsDataclass(1, "x", note="甲")).replace("PairAsDataclass", "Pair")
