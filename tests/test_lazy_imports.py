@@ -1,5 +1,5 @@
-"""What each command loads: check and preview never python-docx, preview not the Markdown parser,
-check and build not rich when their output is not a terminal.
+"""What each command loads: check and preview never python-docx (nor lxml), preview not the Markdown
+parser, check and build not rich when their output is not a terminal, none json or xml.sax (urllib).
 
 Start-up time is most of a `check` (see benchmarks/): these keep the heavy libraries out of the
 commands that do not need them. A real process each, since the test run has imported everything.
@@ -14,7 +14,7 @@ import pytest
 
 from conftest import SAMPLE
 
-HEAVY = ("docx", "markdown_it", "openpyxl", "rich", "zbreport.read.published.interpret")
+HEAVY = ("docx", "lxml", "markdown_it", "openpyxl", "rich", "xml.sax", "json", "zbreport.read.published.interpret")
 PROBE = (
     "import sys\n"
     "from zbreport.cli import main\n"
@@ -47,7 +47,7 @@ def test_commands_load_only_what_they_use(args, expected):
 
 
 def test_build_loads_the_word_writer_not_rich(tmp_path):
-    assert loaded_by("build", str(SAMPLE), "-o", str(tmp_path / "报告.docx")) == {"docx", "markdown_it"}
+    assert loaded_by("build", str(SAMPLE), "-o", str(tmp_path / "报告.docx")) == {"docx", "lxml", "markdown_it"}
 
 
 def test_the_command_line_is_loaded_frozen_and_the_collector_runs_after():
