@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.errors import MarkupError
 from rich.text import Text
 
-from zbreport.write.console import LazyConsole
+from zbreport.write.console import LazyConsole, Line, Lines
 
 # Characters rich treats specially (markup, emoji codes, escapes, control codes, tabs, spaces
 # it trims), among any others.
@@ -110,3 +110,59 @@ def test_force_color_gets_rich():
         os.environ["FORCE_COLOR"] = "1"
         console.print_spans([("警告", "yellow")])
     assert console._console is not None
+
+
+STYLES = st.sampled_from(["", "bold", "bold white on red", "dim"])
+LINE = st.builds(
+    Line,
+    st.lists(st.tuples(TEXT, STYLES), max_size=4).map(tuple),
+    st.booleans(),
+    st.booleans(),
+)
+COLUMNS = st.one_of(st.none(), st.sampled_from(["0", "1", "12", "80", "200", "", "abc", "８０", "²", " 80"]))
+
+
+@contextmanager
+def columns(value: str | None):
+    with mock.patch.dict(os.environ):
+        os.environ.pop("COLUMNS", None)
+        if value is not None:
+            os.environ["COLUMNS"] = value
+        yield
+
+
+@given(st.lists(LINE, max_size=5), st.booleans(), COLUMNS)
+@example([Line((("说明" * 45, ""),), wraps=False, crops=True)], False, None)  # wider than 80: rich cuts it
+@example([Line((("三、收到和处理", "bold"),), wraps=True), Line((), wraps=True)], False, "12")
+def test_drawn_lines_are_written_as_rich_writes_them(lines, terminal, width):
+    """The preview's lines: written without rich only where rich would write the same bytes."""
+    with columns(width):
+        try:
+            expected = by_rich(Lines(tuple(lines)), terminal=terminal)
+        except ValueError:  # COLUMNS="²": rich cannot read it either
+            return
+        console = LazyConsole()
+        with captured_stdout(terminal) as buffer:
+            console.print(Lines(tuple(lines)))
+    assert buffer.getvalue() == expected
+
+
+@given(COLUMNS, st.booleans())
+def test_the_width_is_rich_s(value, terminal):
+    with columns(value), captured_stdout(terminal):
+        try:
+            expected = Console().width
+        except ValueError:
+            return
+        assert LazyConsole().width == expected
+
+
+def test_a_plain_preview_needs_no_rich_console():
+    lines = Lines((Line((("二、主动公开", "bold"),), wraps=True), Line((("┌──┐", ""),), wraps=False, crops=True)))
+    console = LazyConsole()
+    with columns("80"), captured_stdout() as buffer:
+        console.print(lines)
+    assert buffer.getvalue() == "二、主动公开\n┌──┐\n" and console._console is None
+    with columns("80"), captured_stdout(terminal=True) as buffer:
+        console.print(lines)
+    assert "\x1b[1m" in buffer.getvalue() and console._console is not None, "a terminal gets the styles"

@@ -1,5 +1,6 @@
 """What each command loads: check and preview never python-docx (nor lxml), preview not the Markdown
-parser, check and build not rich when their output is not a terminal, none json or xml.sax (urllib).
+parser, check and build not rich when their output is not a terminal (preview only rich's character
+widths: a grid drawn without styles is written without rich's Console), none json or xml.sax (urllib).
 
 Start-up time is most of a `check` (see benchmarks/): these keep the heavy libraries out of the
 commands that do not need them. A real process each, since the test run has imported everything.
@@ -14,7 +15,7 @@ import pytest
 
 from conftest import SAMPLE
 
-HEAVY = ("docx", "lxml", "markdown_it", "openpyxl", "rich", "xml.sax", "json", "zbreport.read.published.interpret")
+HEAVY = ("docx", "lxml", "markdown_it", "openpyxl", "rich", "rich.console", "xml.sax", "json", "zbreport.read.published.interpret")
 PROBE = (
     "import sys\n"
     "from zbreport.cli import main\n"

@@ -15,10 +15,42 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, Iterable
 
+from ..records import record
+
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, Group
 
 Span = tuple[str, str]  # a piece of a line and its rich style ("" for none)
+
+
+@record
+class Line:
+    """A line drawn for a given width (the preview's grid, a wrapped finding, a title)."""
+
+    spans: tuple[Span, ...]
+    wraps: bool  # rich may wrap it at the console's width (a title), else it is cut there
+    crops: bool = False  # cut with overflow "crop" (the grid) rather than rich's default
+
+    @property
+    def text(self) -> str:
+        return "".join(piece for piece, _ in self.spans)
+
+
+@record
+class Lines:
+    """Lines printed one under the other: a rich renderable (a Group of Texts), which
+    `LazyConsole.print` writes without rich where rich would write the same characters."""
+
+    lines: tuple[Line, ...]
+
+    def __rich__(self) -> "Group":
+        from rich.console import Group
+        from rich.text import Text
+
+        return Group(*(
+            Text.assemble(*line.spans, no_wrap=None if line.wraps else True, overflow="crop" if line.crops else None)
+            for line in self.lines
+        ))
 
 
 class LazyConsole:
@@ -39,8 +71,29 @@ class LazyConsole:
     def __getattr__(self, name: str) -> Any:  # width, is_terminal, …: the Console's own
         return getattr(self.rich, name)
 
+    @property
+    def width(self) -> int:
+        """The console's width as rich counts it, without rich where its lines would be plain: a
+        stream that is not a terminal (see `_styled`), where rich reads COLUMNS, else the first of
+        stdin, stdout and stderr that has a size, else 80."""
+        if self._console is None and self._stream() is not None and not self._styled():
+            columns = os.environ.get("COLUMNS")
+            if columns is None or not columns.isdigit():
+                for descriptor in (0, 1, 2):
+                    try:
+                        return os.get_terminal_size(descriptor).columns or 80
+                    except (AttributeError, ValueError, OSError):
+                        continue
+                return 80
+            if columns.isascii():  # other digits: as rich makes of them, whatever that is
+                return int(columns)
+        return self.rich.width
+
     def print(self, *objects: Any, soft_wrap: bool = False, end: str = "\n", **options: Any) -> None:
         """As `Console.print`; strings rich would print unchanged are written directly."""
+        if len(objects) == 1 and isinstance(objects[0], Lines) and not soft_wrap and not options and end == "\n":
+            if self._print_plain(objects[0]):
+                return
         plain = (soft_wrap or not objects) and not options and _plain(end)
         if plain and all(isinstance(o, str) and _unmarked(o) for o in objects):
             stream = self._stream()
@@ -63,6 +116,25 @@ class LazyConsole:
         from rich.text import Text
 
         self.rich.print(Text.assemble(*spans), soft_wrap=True)
+
+    def _print_plain(self, lines: Lines) -> bool:
+        """Write `lines` as rich would if rich would write them unstyled and unchanged: each fits
+        the width and is plain (see `_plain`). False, writing nothing, where rich must."""
+        stream = self._stream()
+        if stream is None:
+            return False
+        styled = self._styled()
+        if styled and any(style for line in lines.lines for _, style in line.spans):
+            return False
+        from rich.cells import cell_len  # widths as rich counts them (cheap: no Console)
+
+        width = self.width
+        texts = [line.text for line in lines.lines]
+        if not all(_plain(text) and cell_len(text) <= width for text in texts):
+            return False
+        stream.write("".join(text + "\n" for text in texts))
+        stream.flush()
+        return True
 
     def _stream(self):
         """The stream to write plain text to as rich would, or None to leave it to rich: once rich

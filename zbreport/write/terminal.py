@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import re
 
-from rich.cells import cell_len
-from rich.console import Group, RenderableType
-from rich.text import Text
+from rich.cells import cell_len  # rich's own character widths: the grid lines up as rich prints it
 
 from ..records import record
 from ..diagnostics import Finding, Severity
 from ..format import LayoutCell
 from ..document import Document, OfficialTable
-from .findings import finding_line
+from .console import Line, Lines, Span
+from .findings import finding_spans
 
 _BOX = {
     frozenset("LR"): "─", frozenset("UD"): "│", frozenset("DR"): "┌", frozenset("DL"): "┐",
@@ -41,25 +40,25 @@ class _Box:
     align: str  # "left", "center", "right"
 
 
-def preview(document: Document, findings: list[Finding], width: int, tables: list[str] | None = None) -> RenderableType:
+def preview(document: Document, findings: list[Finding], width: int, tables: list[str] | None = None) -> Lines:
     """Each chosen table with its title, grid and the findings about it; then the other findings."""
-    parts: list[RenderableType] = []
+    parts: list[Line] = []
     official = document.tables
     for key in tables or list(official):
         data = official[key]
         own = [f for f in findings if f.table == key]
-        parts.append(Text(data.title, style="bold"))
+        parts.append(Line(((data.title, "bold"),), wraps=True))
         parts.extend(draw_table(data, own, width))
-        parts.extend(line for f in own for line in wrap_text(finding_line(f), width))
-        parts.append(Text(""))
+        parts.extend(line for f in own for line in wrap_text(finding_spans(f), width))
+        parts.append(Line((), wraps=True))
     rest = [f for f in findings if f.table is None] if tables is None else []
     if rest:
-        parts.append(Text("其他问题", style="bold"))
-        parts.extend(line for f in rest for line in wrap_text(finding_line(f), width))
-    return Group(*parts)
+        parts.append(Line((("其他问题", "bold"),), wraps=True))
+        parts.extend(line for f in rest for line in wrap_text(finding_spans(f), width))
+    return Lines(tuple(parts))
 
 
-def draw_table(data: OfficialTable, findings: list[Finding], width: int) -> list[Text]:
+def draw_table(data: OfficialTable, findings: list[Finding], width: int) -> list[Line]:
     """The table as lines of text no wider than `width`; split into column groups if it must be.
 
     A column is never narrower than the longest number in it, so a big city's 123456 stays on one line.
@@ -74,7 +73,7 @@ def draw_table(data: OfficialTable, findings: list[Finding], width: int) -> list
     widths = column_widths(layout.column_widths_mm or (1.0,) * layout.n_cols, width, least)
     if widths is not None or not layout.column_groups:
         return _draw(boxes, layout.n_rows, widths or least)
-    lines: list[Text] = []
+    lines: list[Line] = []
     for start, end in layout.column_groups:
         part = [
             _Box(_shift(b.spot, start), b.text, b.style, b.align)
@@ -194,23 +193,34 @@ def _place(token: str, line: list[str], lines: list[str], width: int) -> list[st
     return carried[1:] if carried[0].isspace() else carried
 
 
-def wrap_text(text: Text, width: int) -> list[Text]:
+def wrap_text(spans: list[Span], width: int) -> list[Line]:
     """A styled line wrapped like a table cell (避头尾), keeping its styles."""
-    plain = text.plain
+    plain = "".join(piece for piece, _ in spans)
     offsets, at = [], 0
     for part in _wrap(plain, width)[:-1]:
         at = plain.index(part, at) + len(part) if part else at
         while at < len(plain) and plain[at] == " ":
             at += 1
         offsets.append(at)
-    lines = list(text.divide(offsets))
-    for line in lines:
-        line.rstrip()
-        line.no_wrap = True
+    lines = []
+    for start, end in zip([0, *offsets], [*offsets, len(plain)]):
+        cut = _cut(spans, start, len(plain[start:end].rstrip()) + start)
+        lines.append(Line(cut, wraps=False, crops=False))
     return lines
 
 
-def _draw(boxes: list[_Box], n_rows: int, widths: list[int]) -> list[Text]:
+def _cut(spans: list[Span], start: int, end: int) -> tuple[Span, ...]:
+    """The pieces of `spans` between two offsets of their joined text, each keeping its style."""
+    cut, at = [], 0
+    for piece, style in spans:
+        low, high = max(start, at), min(end, at + len(piece))
+        if low < high:
+            cut.append((piece[low - at : high - at], style))
+        at += len(piece)
+    return tuple(cut)
+
+
+def _draw(boxes: list[_Box], n_rows: int, widths: list[int]) -> list[Line]:
     n_cols = len(widths)
     xs = [0]
     for w in widths:
@@ -271,17 +281,17 @@ def _draw(boxes: list[_Box], n_rows: int, widths: list[int]) -> list[Text]:
 
     lines = []
     for y, row in enumerate(canvas):
-        line = Text(no_wrap=True, overflow="crop")
+        spans: list[Span] = []
         run, run_style = "", ""
-        for x, char in enumerate(row):  # appended a run of one style at a time: a table has ~8000 characters
+        for x, char in enumerate(row):  # a run of one style at a time: a table has ~8000 characters
             if not char:
                 continue
             if styles[y][x] != run_style and run:
-                line.append(run, style=run_style or None)
+                spans.append((run, run_style))
                 run = ""
             run += char
             run_style = styles[y][x]
         if run:
-            line.append(run, style=run_style or None)
-        lines.append(line)
+            spans.append((run, run_style))
+        lines.append(Line(tuple(spans), wraps=False, crops=True))
     return lines
