@@ -10,8 +10,8 @@ slows them alike; the median counts. Then `zbreport build` and `zbreport check` 
 compared with one pandoc run. Peak memory is each process's maximum resident set size (in the
 batch, the main process's; each worker holds about as much). CPU time (user + system) is given
 beside the wall-clock time: on a machine other work shares, it varies less. Output goes nowhere
-(not a terminal, as in a script or an editor's task); with `--terminal`, build and check also run
-with their output on a pseudo-terminal, as a clerk sees them (preview always draws with rich).
+(not a terminal, as in a script or an editor's task); with `--terminal`, build, check and preview
+also run with their output on a pseudo-terminal, as a clerk sees them.
 
 Prints a Markdown table for benchmarks/README.md. Not a test: timings depend on the machine.
 """
@@ -104,7 +104,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=11, help="cold runs of each command")
     parser.add_argument("--batch", type=int, default=100, help="projects in the batch run (0: none)")
     parser.add_argument(
-        "--terminal", action="store_true", help="also run build and check with their output on a pseudo-terminal"
+        "--terminal", action="store_true", help="also run build, check and preview with their output on a pseudo-terminal"
     )
     args = parser.parse_args()
     if shutil.which("pandoc") is None:
@@ -126,7 +126,7 @@ def main() -> None:
             "zbreport preview": [*zbreport, "preview", str(project)],
         }
         if args.terminal:
-            for verb in ("build", "check"):
+            for verb in ("build", "check", "preview"):
                 commands[f"zbreport {verb}{TERMINAL}"] = commands[f"zbreport {verb}"]
         for name, command in commands.items():  # compile bytecode, fill the disk cache
             *_, code = run(command, env, name.endswith(TERMINAL))
