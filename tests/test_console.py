@@ -134,6 +134,7 @@ def columns(value: str | None):
 @given(st.lists(LINE, max_size=5), st.booleans(), COLUMNS)
 @example([Line((("说明" * 45, ""),), wraps=False, crops=True)], False, None)  # wider than 80: rich cuts it
 @example([Line((("三、收到和处理", "bold"),), wraps=True), Line((), wraps=True)], False, "12")
+@example([Line((), wraps=False)], False, "0")  # rich writes nothing at all at a width of 0
 def test_drawn_lines_are_written_as_rich_writes_them(lines, terminal, width):
     """The preview's lines: written without rich only where rich would write the same bytes."""
     with columns(width):

@@ -119,7 +119,8 @@ class LazyConsole:
 
     def _print_plain(self, lines: Lines) -> bool:
         """Write `lines` as rich would if rich would write them unstyled and unchanged: each fits
-        the width and is plain (see `_plain`). False, writing nothing, where rich must."""
+        the width and is plain (see `_plain`). False, writing nothing, where rich must (a width of 0:
+rich writes nothing at all)."""
         stream = self._stream()
         if stream is None:
             return False
@@ -130,7 +131,7 @@ class LazyConsole:
 
         width = self.width
         texts = [line.text for line in lines.lines]
-        if not all(_plain(text) and cell_len(text) <= width for text in texts):
+        if width < 1 or not all(_plain(text) and cell_len(text) <= width for text in texts):
             return False
         stream.write("".join(text + "\n" for text in texts))
         stream.flush()
