@@ -90,7 +90,7 @@ def test_a_project_given_twice_is_checked_once(office):
 
 
 def test_a_bug_in_one_project_does_not_stop_the_others(office, monkeypatch):
-    import zbreport.cli as cli
+    import zbreport.commands.check as cli
 
     check_one = cli._check_one
 

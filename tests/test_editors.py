@@ -30,7 +30,7 @@ from editing import (
     track_changes,
     track_split,
 )
-from zbreport import cli
+from zbreport.commands import edits as cli
 
 OVERVIEW = Path("sections") / "1-overview.md"
 

@@ -247,7 +247,7 @@ def test_json_for_a_missing_project(tmp_path):
 
 
 def test_json_for_an_internal_error(project, monkeypatch):
-    import zbreport.cli as cli
+    import zbreport.commands.projects as cli
 
     def broken(*args):
         raise ZeroDivisionError("a bug")
@@ -261,7 +261,7 @@ def test_json_for_an_internal_error(project, monkeypatch):
 
 
 def test_json_for_ctrl_c(project, monkeypatch):
-    import zbreport.cli as cli
+    import zbreport.commands.projects as cli
 
     def interrupted(*args):
         raise KeyboardInterrupt
@@ -283,7 +283,7 @@ def test_json_for_an_unreadable_template(project, tmp_path):
 
 
 def test_text_internal_error_is_one_line(project, monkeypatch):
-    import zbreport.cli as cli
+    import zbreport.commands.projects as cli
 
     monkeypatch.setattr(cli, "check_report", lambda *args: 1 / 0)
     result = run_cli("check", project)

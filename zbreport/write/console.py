@@ -68,6 +68,11 @@ class LazyConsole:
             self._console = Console(stderr=self.stderr, highlight=False)
         return self._console
 
+    def reset(self) -> None:
+        """Forget the Console made for an earlier command: the next is made when needed, with
+        the environment (NO_COLOR, COLUMNS) as it is then."""
+        self._console = None
+
     def __getattr__(self, name: str) -> Any:  # width, is_terminal, …: the Console's own
         return getattr(self.rich, name)
 
