@@ -4,7 +4,7 @@ The commands' work is in zbreport/commands/ (no typer there): each declaration h
 implementation with the same keyword arguments, through `run_command`, which turns errors into
 messages and exit codes. This app is the single definition of the command line: start.py parses
 the plain forms of it without importing typer, from a spec generated from this app
-(zbreport/parameters.py; regenerate with `uv run python -m zbreport.parameters_build`).
+(command_spec.py; regenerate it with `uv run python -m zbreport.command_spec_build`).
 
 No `from __future__ import annotations` here: typer reads the commands' annotations on every
 start, and strings would be evaluated anew each time (10 ms of a 100 ms `check`).

@@ -54,6 +54,12 @@ def run_command(function, kwargs: dict) -> None:
         _failure(answer, exc)
 
 
+def run_and_exit(function, kwargs: dict) -> None:
+    """A command start.py's fast parser found, run as the typer app runs it: exit 0 when it returns."""
+    run_command(function, kwargs)
+    sys.exit(EXIT_OK)
+
+
 class Exit(SystemExit):
     """A command ends with this exit code (typer's Exit, without typer: both ways in let it pass)."""
 
