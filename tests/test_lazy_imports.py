@@ -1,5 +1,6 @@
-"""What each command loads: check and preview never python-docx (nor lxml), preview not the Markdown
-parser, check and build not rich when their output is not a terminal (preview only rich's character
+"""What each command loads: none typer (a plain command line is parsed from the spec, see
+fast_parse.py), check and preview never python-docx (nor lxml), preview not the Markdown parser,
+check and build not rich when their output is not a terminal (preview only rich's character
 widths: a grid drawn without styles is written without rich's Console), none json or xml.sax (urllib).
 
 Start-up time is most of a `check` (see benchmarks/): these keep the heavy libraries out of the
@@ -13,12 +14,12 @@ import sys
 
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, run_process
 
-HEAVY = ("docx", "lxml", "markdown_it", "openpyxl", "rich", "rich.console", "xml.sax", "json", "zbreport.read.published.interpret")
+HEAVY = ("typer", "click", "typer._click", "docx", "lxml", "markdown_it", "openpyxl", "rich", "rich.console", "xml.sax", "json", "zbreport.read.published.interpret")
 PROBE = (
     "import sys\n"
-    "from zbreport.cli import main\n"
+    "from zbreport.start import main\n"
     "sys.argv = ['zbreport', *sys.argv[1:]]\n"
     "try:\n"
     "    main()\n"
@@ -66,3 +67,17 @@ def test_the_command_line_is_loaded_frozen_and_the_collector_runs_after():
     done = subprocess.run([sys.executable, "-c", probe, "check", str(SAMPLE)], capture_output=True, text=True, timeout=60)
     _, enabled, frozen = next(line for line in done.stderr.splitlines() if line.startswith("GC")).split()
     assert enabled == "True" and int(frozen) > 10_000
+
+
+def test_help_and_a_mistyped_option_still_go_through_typer():
+    """What the fast parser declines, the typer app answers as it always has."""
+    assert "typer" in loaded_by("check", str(SAMPLE), "--bogus")
+    helped = run_process("--help")
+    assert helped.code == 0 and "zbreport [OPTIONS] COMMAND" in helped.stdout and "检查报告数据" in helped.stdout
+    helped = run_process("check", "--help")
+    assert helped.code == 0 and "--strict" in helped.stdout
+    mistyped = run_process("check", SAMPLE, "--strcit")
+    assert mistyped.code == 2 and mistyped.stdout == ""
+    assert mistyped.stderr.startswith("错误 没有 --strcit 这个选项，是否应为 --strict？\n运行“") and "check --help”查看用法" in mistyped.stderr
+    wrong = run_process("check", SAMPLE, "--format", "xml")
+    assert wrong.code == 2 and "--format 的值无效" in wrong.stderr
