@@ -195,3 +195,8 @@ def test_any_words(words):
 def test_enum_values_are_members_not_strings():
     call = parse(["check", "项目", "--format", "json"])
     assert isinstance(call.kwargs["format"], Enum) and call.kwargs["format"].value == "json"
+
+
+def test_a_shell_completing_a_word_is_left_to_typer(monkeypatch):
+    monkeypatch.setenv("_ZBREPORT_COMPLETE", "bash_complete")
+    assert parse(["check", "项目"]) is None

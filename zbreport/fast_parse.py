@@ -1,13 +1,14 @@
 """The command line's plain forms parsed without typer, from the spec typer's app generates.
 
-Importing typer (and the click it carries) is ~40 ms of every start, more than reading and checking
-the sample. A clerk's command line is almost always plain: `check 项目`, `build 项目 -o 报告.docx`.
+Importing typer (and the click it carries) is ~40 ms of every start, the largest single cost of a
+`check`. A clerk's command line is almost always plain: `check 项目`, `build 项目 -o 报告.docx`.
 This parses such a line exactly as click would, from command_spec.py, and gives the command to call
 with its keyword arguments. Anything else it declines (None), and start.py hands the line to the
-typer app unchanged, which gives its usual help or Chinese usage message: no arguments, --help or -h,
-`--`, an unknown command or option, a missing or repeated value, a value not converted exactly as
-click converts it, combined or attached short options, a value beginning with "-", and any command
-whose parameters the spec marks unsupported. tests/test_fast_parse.py holds it to click's answers.
+typer app unchanged, which gives its usual help or Chinese usage message: no arguments, --help or
+-h, `--`, an unknown command or option, a missing or repeated value, a value not converted exactly
+as click converts it, combined or attached short options, a value beginning with "-", a shell
+completing a word, and any command whose parameters the spec marks unsupported.
+tests/test_fast_parse.py holds it to click's answers.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def parse(words: list[str]) -> Call | None:
 def _parse(words: list[str]) -> Call:
     if not words or any(word in ("--help", "-h", "--", "") for word in words):
         raise _Declined
+    if any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ):
+        raise _Declined  # a shell asking click to complete a word
     path, rest = words[0], words[1:]
     if path in GROUPS:
         if not rest:
