@@ -14,21 +14,21 @@ tests/test_fast_parse.py holds it to click's answers.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from .command_spec import COMMANDS, GROUPS
 
-_INTEGER = re.compile(r"[+-]?[0-9]+")
 
-
-class Call(NamedTuple):
+class Call:
     """A command to run: its implementation (module, function name) and keyword arguments."""
 
-    module: str
-    function: str
-    kwargs: dict[str, Any]
+    __slots__ = ("module", "function", "kwargs")
+
+    def __init__(self, module: str, function: str, kwargs: dict[str, Any]) -> None:
+        self.module = module
+        self.function = function
+        self.kwargs = kwargs
 
 
 class _Declined(Exception):
@@ -147,7 +147,8 @@ def _value(param: dict, word: str) -> Any:
     if kind == "text":
         return word
     if kind == "int":
-        if not _INTEGER.fullmatch(word):
+        digits = word[1:] if word[0] in "+-" else word
+        if not (digits.isascii() and digits.isdigit()):  # int() takes " 1", "1_0" and "٣" too
             raise _Declined
         try:
             return int(word)
