@@ -83,9 +83,9 @@ def command(on: typer.Typer, implementation, name: str | None = None):
     def register(declaration):
         @functools.wraps(declaration)
         def run(**kwargs):
-            run_command(implementation, kwargs)
+            return run_command(implementation, kwargs)
 
-        run.implementation = implementation  # for the spec of the command line (parameters_build.py)
+        run.implementation = implementation  # read by command_spec_build.py
         on.command(name)(run)
         return declaration
 
