@@ -1,7 +1,8 @@
 """What each command loads: none typer (a plain command line is parsed from the spec, see
 fast_parse.py), check and preview never python-docx (nor lxml), preview not the Markdown parser,
 check and build not rich when their output is not a terminal (preview only rich's character
-widths: a grid drawn without styles is written without rich's Console), none json or xml.sax (urllib).
+widths: a grid drawn without styles is written without rich's Console), none json or xml.sax (urllib);
+build writes Word with lxml and zipfile, never python-docx.
 
 Start-up time is most of a `check` (see benchmarks/): these keep the heavy libraries out of the
 commands that do not need them. A real process each, since the test run has imported everything.
@@ -48,8 +49,15 @@ def test_commands_load_only_what_they_use(args, expected):
     assert loaded_by(*args) == expected
 
 
-def test_build_loads_the_word_writer_not_rich(tmp_path):
-    assert loaded_by("build", str(SAMPLE), "-o", str(tmp_path / "报告.docx")) == {"docx", "lxml", "markdown_it"}
+@pytest.mark.parametrize("kind", ["docx", "html"])
+def test_build_loads_lxml_not_python_docx_nor_rich(tmp_path, kind):
+    out = tmp_path / f"报告.{kind}"
+    assert loaded_by("build", str(SAMPLE), "--format", kind, "-o", str(out)) == {"lxml", "markdown_it"}
+    assert out.is_file()
+
+
+def test_template_check_reads_the_template_without_python_docx():
+    assert "docx" not in loaded_by("template", "check", str(SAMPLE.parent.parent / "templates" / "default.docx"))
 
 
 def test_the_command_line_is_loaded_frozen_and_the_collector_runs_after():

@@ -73,7 +73,7 @@ def stamp(package: bytes, sources: dict[str, str]) -> bytes:
 
 
 def stamped_docx(document, sources: dict[str, str]) -> bytes:
-    """A python-docx document saved, with its fingerprint."""
+    """A document (anything with `save(stream)`: the Word writer's package) saved, with its fingerprint."""
     buffer = io.BytesIO()
     document.save(buffer)
     return stamp(buffer.getvalue(), sources)

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from docx.enum.style import WD_STYLE_TYPE
-from docx.oxml.ns import qn
-
 from ..diagnostics import Finding, Location, Severity
 from ..format.gbt9704 import GBT9704, PageLayout
 from ..write import ooxml
+from ..write.ooxml import Style, qn
 from ..write.docx import BODY, HEADINGS, REQUIRED_STYLES
 
 if TYPE_CHECKING:
-    from docx.styles.style import BaseStyle
-
     from ..read.template import Template
 
 EMU_PER_MM = 36000
@@ -35,7 +31,7 @@ def layout_findings(template: Template, layout: PageLayout = GBT9704) -> list[Fi
 
 def page_problems(template: Template, layout: PageLayout) -> list[str]:
     """The page the report is printed on (the template's last section): A4, official margins."""
-    section = template.document.sections[-1]
+    section = ooxml.last_section(template.document)
     width, height = (section.page_width or 0) / EMU_PER_MM, (section.page_height or 0) / EMU_PER_MM
     problems: list[str] = []
     paper_w, paper_h = layout.paper_mm
@@ -64,10 +60,10 @@ def page_problems(template: Template, layout: PageLayout) -> list[str]:
 
 def style_problems(template: Template, layout: PageLayout) -> list[str]:
     document = template.document
-    styles = {style.name: style for style in document.styles}
+    styles = {style.name: style for style in ooxml.styles(document)}
     problems: list[str] = []
 
-    paragraph_styles = [n for n in REQUIRED_STYLES if n in styles and styles[n].type == WD_STYLE_TYPE.PARAGRAPH]
+    paragraph_styles = [n for n in REQUIRED_STYLES if n in styles and styles[n].type == "paragraph"]
     unnamed = [n for n in paragraph_styles if not _east_asian_font(document, styles[n])]
     if unnamed:
         problems.append(
@@ -93,11 +89,11 @@ def style_problems(template: Template, layout: PageLayout) -> list[str]:
     return problems
 
 
-def _east_asian_font(document, style: BaseStyle) -> str | None:
+def _east_asian_font(document, style: Style) -> str | None:
     return ooxml.resolved_attribute(document, style, "rPr", "w:rFonts", "w:eastAsia")
 
 
-def _indented_two_characters(document, style: BaseStyle, layout: PageLayout) -> bool:
+def _indented_two_characters(document, style: Style, layout: PageLayout) -> bool:
     """First line indented by two characters: 200 hundredths of a character, or twice the font
     size in twips (Word writes both; a template made elsewhere may have only the second)."""
     indent = ooxml.resolved_element(document, style, "pPr", "w:ind")

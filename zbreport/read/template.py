@@ -15,13 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import docx
-from docx.document import Document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
-from docx.oxml.ns import qn
 
 from . import files
 from ..records import record
@@ -31,13 +25,16 @@ from ..model import TemplatePlaceholders
 from .placeholders import find_placeholders
 from .published import limits
 from ..write import ooxml
+from ..write import package as opc
+from ..write.ooxml import qn
+from ..write.package import WordDocument
 from ..write.docx import EMPHASIS, MARKER, REQUIRED_STYLES, RUN_IN_HEADINGS, STRONG, TABLE, styles_to_borrow
 
 _WHERE = {"body": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注", "endnotes": "尾注", "comments": "批注"}
 # The body marker written inside other text ("正文：{{ body }}"): it must be a paragraph of its own.
 _MARKER_IN_TEXT = re.compile(r"\{\{\s*(?:body|正文)\s*\}\}")
 # The kind of each style the writer applies; every other one is a paragraph style.
-_STYLE_TYPES = {name: WD_STYLE_TYPE.CHARACTER for name in (STRONG, EMPHASIS, *RUN_IN_HEADINGS.values())} | {TABLE: WD_STYLE_TYPE.TABLE}
+_STYLE_TYPES = {name: "character" for name in (STRONG, EMPHASIS, *RUN_IN_HEADINGS.values())} | {TABLE: "table"}
 
 
 @record
@@ -51,7 +48,7 @@ class TemplateText:
 @dataclass
 class Template:
     path: Path
-    document: Document
+    document: WordDocument
     is_default: bool
     marker: object | None = None  # the body paragraph (w:p) the report replaces
     misplaced_markers: list[str] = field(default_factory=list)
@@ -59,7 +56,7 @@ class Template:
     placeholders: list[TemplateText] = field(default_factory=list)
     missing_styles: tuple[str, ...] = ()  # styles the report needs that the template lacks: warned about
     support_styles: tuple[str, ...] = ()  # lacking too, for links, notes, quotes, code: borrowed quietly
-    fallback: Document | None = None  # the default template, lending the missing styles
+    fallback: WordDocument | None = None  # the default template, lending the missing styles
 
     @property
     def name(self) -> str:
@@ -79,24 +76,24 @@ def default_template() -> Path:
     raise InputError("找不到 zbreport 自带的 Word 模板（templates/default.docx），请重新安装 zbreport")
 
 
-def open_docx(path: Path) -> Document:
-    """A Word document or template, checked before python-docx opens it: a zip of bounded
-    inflated size (a zip bomb is refused before anything is inflated), XML without a DTD (no
-    entities to expand or fetch), and a main document with a body and page setup."""
+def open_docx(path: Path) -> WordDocument:
+    """A Word document or template, checked before it is opened: a zip of bounded inflated size
+    (a zip bomb is refused before anything is inflated), XML without a DTD (no entities to
+    expand or fetch), and a main document with a body and page setup."""
     where = Location(path)
     data = files.read_bytes(path, files.TEMPLATE)
     _check_package(data, where)
     try:
         if path.suffix.lower() == ".dotx":
             data = _as_document(path)
-        document = docx.Document(io.BytesIO(data))
+        document = WordDocument.read(io.BytesIO(data))
     except KeyError as exc:  # zipfile: a part the package's relationships name is not in it
         missing = re.search(r"named '([^']*)'", str(exc))
         what = f"：缺少 {shorten(missing.group(1))}" if missing else ""
         raise InputError(f"Word 模板文件已损坏{what}", where) from None
-    except (PackageNotFoundError, zipfile.BadZipFile) as exc:
+    except zipfile.BadZipFile as exc:
         raise InputError(f"Word 模板文件已损坏或不是 .docx 文件（{type(exc).__name__}）", where) from None
-    except ValueError as exc:  # python-docx: a package whose main part is not a Word document
+    except ValueError as exc:  # a package whose main part is not a Word document
         kind = re.search(r"content type is '([^']*)'", str(exc))
         what = f"主文档的类型是 {shorten(kind.group(1).split('officedocument.')[-1])}（可能是 Excel 或 PowerPoint 文件）" if kind else shorten(str(exc), 120)
         raise InputError(f"不是 Word 文档：{what}", where) from None
@@ -133,8 +130,8 @@ _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s{}<>\"\\^`|]*")
 
 
 def _check_relationships(root, name: str, where: Location) -> None:
-    """Each relationship has an id, a target and a type that is a URI: python-docx takes a part
-    whose type it cannot read for something else, and writes a second part of the same name."""
+    """Each relationship has an id, a target and a type that is a URI: a part whose relationship
+    type cannot be read is not found as what it is, and the writer makes a second part of its name."""
     ids: set[str] = set()
     for relationship in root.iter(_RELATIONSHIP):
         kind, target, rid = relationship.get("Type") or "", relationship.get("Target"), relationship.get("Id")
@@ -147,10 +144,10 @@ def _check_relationships(root, name: str, where: Location) -> None:
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
-def _check_document(document: Document, where: Location) -> None:
+def _check_document(document: WordDocument, where: Location) -> None:
     """The main part is a Word document with a body and page setup, which the report fills."""
     root = document.element
-    part = document.part.partname.lstrip("/")
+    part = document.part.name.lstrip("/")
     if root.tag != qn("w:document"):
         raise InputError(f"不是 Word 文档：{part} 的根元素不是 w:document", where)
     body = root.find(qn("w:body"))
@@ -158,21 +155,26 @@ def _check_document(document: Document, where: Location) -> None:
         raise InputError(f"不是完整的 Word 文档：{part} 缺少正文（w:body）", where)
     if body.find(qn("w:sectPr")) is None:
         raise InputError(f"不是完整的 Word 文档：{part} 缺少页面设置（w:body 末尾的 w:sectPr）；请在 Word 中打开并另存一次", where)
-    # The parts reached through python-docx's API must be of the kind it expects: a mutated
-    # content type makes python-docx load, say, the styles as an opaque blob.
-    for probe, relation in ((lambda: document.styles.element, RT.STYLES), (lambda: document.core_properties.title, RT.CORE_PROPERTIES)):
+    # The parts the writer reads and writes must be of the kind they should: a mutated content
+    # type leaves, say, the styles as bytes, which cannot be read as styles.
+    for source, relation in ((document.part, opc.STYLES), (document.package, opc.CORE_PROPERTIES)):
         try:
-            probe()
-        except Exception:  # noqa: BLE001 - python-docx fails in many ways on a part of the wrong kind
-            part = _related_part(document, relation)
-            raise InputError(f"Word 模板已损坏：{part or relation.rsplit('/', 1)[-1]} 无法按其应有的类型读取", where) from None
-    for other in document.part.package.iter_parts():
+            related = source.rels.part(relation)
+        except KeyError:
+            continue  # made when written, as Word's default
+        except ValueError:
+            related = None
+        if related is None or not related.is_xml:
+            name = related.name.lstrip("/") if related is not None else _related_part(source, relation)
+            raise InputError(f"Word 模板已损坏：{name or relation.rsplit('/', 1)[-1]} 无法按其应有的类型读取", where)
+        if relation == opc.CORE_PROPERTIES and related.element.tag != qn("cp:coreProperties"):
+            raise InputError(f"Word 模板已损坏：{related.name.lstrip('/')} 无法按其应有的类型读取", where)
+    for other in document.package.iter_parts():
         _check_references(other, where)
         kind = other.content_type.rsplit(".", 1)[-1].removesuffix("+xml")
         expected = _PART_ROOTS.get(kind) if other.content_type.startswith(_WORD_CONTENT) else None
-        element = getattr(other, "element", None)
-        if expected and element is not None and element.tag != qn(expected):
-            raise InputError(f"Word 模板已损坏：{other.partname.lstrip('/')} 的根元素不是 {expected}", where)
+        if expected and other.is_xml and other.element.tag != qn(expected):
+            raise InputError(f"Word 模板已损坏：{other.name.lstrip('/')} 的根元素不是 {expected}", where)
 
 
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -181,22 +183,20 @@ _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 def _check_references(part, where: Location) -> None:
     """Every r:id (a footer, a picture, a link) names a relationship the part has: one that names
     nothing is copied into the report, which Word then repairs or refuses."""
-    element = getattr(part, "element", None)
-    if element is None:
+    if not part.is_xml:
         return
-    known = set(part.rels.keys())
-    for node in element.iter():
+    known = part.rels.ids()
+    for node in part.element.iter():
         for name, value in node.attrib.items():
             if name.startswith(_R) and value not in known:
-                raise InputError(f"Word 模板已损坏：{part.partname.lstrip('/')} 引用了不存在的关系 {shorten(value)}", where)
+                raise InputError(f"Word 模板已损坏：{part.name.lstrip('/')} 引用了不存在的关系 {shorten(value)}", where)
 
 
-def _related_part(document: Document, relation: str) -> str | None:
-    """The name of the part the document (or its package) relates to by `relation`."""
-    for source in (document.part, document.part.package):
-        for rel in source.rels.values():
-            if rel.reltype == relation and not rel.is_external:
-                return rel.target_part.partname.lstrip("/")
+def _related_part(source, relation: str) -> str | None:
+    """The name of the part `source` (a part or the package) relates to by `relation`."""
+    for rel in source.rels.items:
+        if rel.reltype == relation and not rel.external:
+            return rel.target.name.lstrip("/")
     return None
 
 
@@ -228,11 +228,11 @@ def load_template(path: Path | None = None) -> Template:
     is_default = path is None
     path = path or default_template()
     template = Template(path, open_docx(path), is_default)
-    styles = {s.name: s for s in template.document.styles}
+    styles = {s.name: s for s in ooxml.styles(template.document)}
     template.missing_styles, template.support_styles = styles_to_borrow(set(styles))
     for name in REQUIRED_STYLES:
-        if name in styles and styles[name].type != _STYLE_TYPES.get(name, WD_STYLE_TYPE.PARAGRAPH):
-            kind = {WD_STYLE_TYPE.CHARACTER: "字符样式", WD_STYLE_TYPE.TABLE: "表格样式"}.get(_STYLE_TYPES.get(name), "段落样式")
+        if name in styles and styles[name].type != _STYLE_TYPES.get(name, "paragraph"):
+            kind = {"character": "字符样式", "table": "表格样式"}.get(_STYLE_TYPES.get(name), "段落样式")
             raise InputError(f"模板中的样式“{name}”类型不对：应为{kind}，请在 Word 中改正或删去它", Location(path))
     if template.missing_styles or template.support_styles:
         template.fallback = open_docx(default_template())
@@ -285,7 +285,7 @@ def template_findings(template: Template) -> list[Finding]:
     return findings
 
 
-def style_fonts(document: Document) -> list[str]:
+def style_fonts(document: WordDocument) -> list[str]:
     """Chinese fonts named by the document defaults and by the styles zbreport uses.
 
     Only East-Asian fonts: a missing 仿宋_GB2312 changes how every line looks, while Latin

@@ -1,4 +1,4 @@
-"""The Word writer: the assembled Document into a python-docx document, inside a template.
+"""The Word writer: the assembled Document into the template's Word package.
 
 Everything is written with the template's named styles, so editors can restyle the report in
 Word; raw XML lives in `ooxml.py`. The writer reads the Document alone: it evaluates nothing.
@@ -6,19 +6,10 @@ Word; raw XML lives in `ooxml.py`. The writer reads the Document alone: it evalu
 
 from __future__ import annotations
 
-import io
 import re
 from bisect import bisect_right
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
-
-from docx.document import Document as DocxDocument
-from docx.enum.text import WD_BREAK, WD_LINE_SPACING
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-from docx.table import _Cell
-from docx.text.paragraph import Paragraph as DocxParagraph
-from docx.text.run import Run
 
 from ..document import Document, DocumentBlock, DocumentSection, OfficialTable
 from ..model import (
@@ -48,6 +39,8 @@ from ..model import (
 )
 from ..read.placeholders import find_placeholders
 from . import ooxml
+from .ooxml import qn
+from .package import WordDocument
 
 if TYPE_CHECKING:
     from ..read.template import Template
@@ -135,17 +128,18 @@ def wants_east_asian_font(text: str) -> bool:
 DESIGN_WIDTH_MM = 156.0
 
 
-def render_docx(document: Document, template: Template) -> DocxDocument:
+def render_docx(document: Document, template: Template) -> WordDocument:
     """The report inside the template: at its `{{ body }}` marker, or after its content.
 
     The template's own placeholders are filled first, so nothing the report says is read as one.
+    The template's package is written into: a template is loaded for one report.
     """
     docx = template.document
     borrowed = template.missing_styles + template.support_styles
     if borrowed and template.fallback is not None:
         ooxml.copy_styles(template.fallback, docx, list(borrowed))
     _fill_template_text(docx, document.template_values)
-    body = docx.element.body
+    body = docx.body
     before = set(body)
     writer = _Writer(docx, _run_in_styles(docx))
     writer.front_matter(document)
@@ -159,18 +153,19 @@ def render_docx(document: Document, template: Template) -> DocxDocument:
             ooxml.remove_runs(marker)  # the marker's paragraph ends the template's cover section
         else:
             body.remove(marker)
-    props = docx.core_properties
-    props.title = ooxml.core_property(document.properties.title)
-    props.author = ooxml.core_property(document.properties.author)
-    props.last_modified_by = ooxml.core_property(document.properties.author)
-    props.language = document.properties.language
+    props = ooxml.core_properties(docx)
+    ooxml.set_core_text(props, "dc:title", ooxml.core_property(document.properties.title))
+    ooxml.set_core_text(props, "dc:creator", ooxml.core_property(document.properties.author))
+    ooxml.set_core_text(props, "cp:lastModifiedBy", ooxml.core_property(document.properties.author))
+    ooxml.set_core_text(props, "dc:language", document.properties.language)
     created = document.properties.created.replace(tzinfo=None)
-    props.created = props.modified = created
-    props.revision = 1
+    ooxml.set_core_date(props, "dcterms:created", created)
+    ooxml.set_core_date(props, "dcterms:modified", created)
+    ooxml.set_core_text(props, "cp:revision", "1")
     return docx
 
 
-def _fill_template_text(docx: DocxDocument, values: dict[str, str]) -> None:
+def _fill_template_text(docx: WordDocument, values: dict[str, str]) -> None:
     for _, root in ooxml.template_parts(docx):
         for paragraph in root.iter(qn("w:p")):
             text = ooxml.paragraph_text(paragraph)
@@ -185,12 +180,12 @@ def _fill_template_text(docx: DocxDocument, values: dict[str, str]) -> None:
                     ooxml.prefer_east_asian_font(node.getparent())
 
 
-def _run_in_styles(docx: DocxDocument) -> dict[int, str]:
+def _run_in_styles(docx: WordDocument) -> dict[int, str]:
     """The character style of each heading level's run-in headings: the one the template links
     to its heading (Word's "Heading 2 Char", a Chinese Word's "标题 2 字符"), else one named
     "Heading 2 Char", else one made now from the template's own heading, so a run-in heading
     looks like the template's headings, not like ours."""
-    styles = {style.name: style for style in docx.styles}
+    styles = {style.name: style for style in ooxml.styles(docx)}
     chosen: dict[int, str] = {}
     for level, heading in HEADINGS.items():
         name = ooxml.linked_character_style(docx, styles[heading])
@@ -202,24 +197,29 @@ def _run_in_styles(docx: DocxDocument) -> dict[int, str]:
     return chosen
 
 
+def _mm(mm: float) -> int:
+    """Millimetres in EMU, truncated as Word's lengths were when the writer used python-docx."""
+    return int(mm * 36000)
+
+
 class _Writer:
-    def __init__(self, document: DocxDocument, run_in: dict[int, str]) -> None:
+    def __init__(self, document: WordDocument, run_in: dict[int, str]) -> None:
         self.doc = document
-        # Where paragraphs and tables go: the body, or the footnote being written.
-        self.story = document._body
+        # Where paragraphs and tables go (the body, or the footnote being written), and its part.
+        self.story = document.body
+        self.part = document.part
         self.in_note = False
         self.quote_depth = 0
         # Tables fill the template's text width: 156 mm on A4 with official margins.
         self.width_mm = ooxml.text_width_mm(document) or DESIGN_WIDTH_MM
         self.height_mm = ooxml.text_height_mm(document)
         self.scale = self.width_mm / DESIGN_WIDTH_MM
-        # Style ids by the name Word shows. python-docx's own lookup expects Word's spelling of
-        # built-in names ("heading 1") and misses LibreOffice's ("Heading 1").
+        # Style ids by the name Word shows, read once.
         self.styles = ooxml.style_ids(document)
         self.run_in = run_in
 
-    def paragraph(self, style: str, text: str = "") -> DocxParagraph:
-        paragraph = self.story.add_paragraph()
+    def paragraph(self, style: str, text: str = ""):
+        paragraph = ooxml.add_paragraph(self.story)
         ooxml.apply_paragraph_style(paragraph, self.styles[style])
         if text:
             self.run(paragraph, text, None, frozenset())
@@ -229,11 +229,11 @@ class _Writer:
         """The style of a narrative paragraph here: body text, a quotation, or a footnote's text."""
         return FOOTNOTE_TEXT if self.in_note else QUOTE if self.quote_depth else BODY
 
-    def only_paragraph(self, cell: _Cell, style: str) -> DocxParagraph:
+    def only_paragraph(self, tc, style: str):
         """The cell's single paragraph, styled; a merge leaves extra empty ones behind, which go."""
-        paragraphs = cell.paragraphs
+        paragraphs = tc.findall(qn("w:p"))
         for extra in paragraphs[1:]:
-            extra._element.getparent().remove(extra._element)
+            tc.remove(extra)
         paragraph = paragraphs[0]
         ooxml.apply_paragraph_style(paragraph, self.styles[style])
         return paragraph
@@ -250,7 +250,7 @@ class _Writer:
     def section(self, section: DocumentSection) -> None:
         heading = self.paragraph(HEADINGS[1], section.title)
         if section.page_break_before:
-            heading.paragraph_format.page_break_before = True
+            ooxml.page_break_before(heading)
         previous: DocumentBlock | None = None
         for block in section.blocks:
             if _is_table(block) and _is_table(previous):
@@ -273,15 +273,15 @@ class _Writer:
                 self.block(inner)
             self.quote_depth -= 1
         elif isinstance(block, CodeBlock):
-            self.run(self.paragraph(SOURCE_CODE), block.text, None, frozenset())  # python-docx makes \n a w:br
+            self.run(self.paragraph(SOURCE_CODE), block.text, None, frozenset())  # each \n a w:br
         elif isinstance(block, GridTable):
             self.grid_table(block)
         elif isinstance(block, OfficialTable):
             self.official_table(block)
         elif isinstance(block, PageBreak) and not self.in_note:
-            self.paragraph(BODY).add_run().add_break(WD_BREAK.PAGE)
+            ooxml.add_break(ooxml.add_run(self.paragraph(BODY)), "page")
 
-    def narrative_paragraph(self, block: Paragraph, style: str) -> DocxParagraph:
+    def narrative_paragraph(self, block: Paragraph, style: str):
         """One paragraph of the narrative, one Word paragraph: a picture alone in it is a figure."""
         pictures = [n for n in block.content if isinstance(n, Image) and n.data is not None]
         alone = pictures and block.lead is None and all(
@@ -291,8 +291,7 @@ class _Writer:
         if pictures and not alone and style != FOOTNOTE_TEXT:
             # An exact line height (the body's 28.95 pt) would crop the picture to one line;
             # footnote text is single-spaced, which grows with the picture.
-            paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
-            paragraph.paragraph_format.line_spacing = Pt(28.95)
+            ooxml.line_height_at_least(paragraph, 579)  # 28.95 pt in twips
         if block.lead is not None:
             self.inlines(paragraph, block.lead.content, self.run_in[block.lead.level])
         self.inlines(paragraph, block.content)
@@ -328,21 +327,21 @@ class _Writer:
 
     # ------------------------------------------------------------ inline
 
-    def inlines(self, paragraph: DocxParagraph, nodes: tuple[Inline, ...], style: str | None = None) -> None:
+    def inlines(self, paragraph, nodes: tuple[Inline, ...], style: str | None = None) -> None:
         for node in nodes:
             self.inline(paragraph, node, style, frozenset(), None)
 
-    def inline(self, paragraph: DocxParagraph, node: Inline, style: str | None, marks: frozenset[str], link) -> None:
-        """One node into the paragraph; `link` is the w:hyperlink its runs go into, if any."""
+    def inline(self, paragraph, node: Inline, style: str | None, marks: frozenset[str], link) -> None:
+        """One node into the paragraph (a w:p); `link` is the w:hyperlink its runs go into, if any."""
         if isinstance(node, (Text, Placeholder)):
             self.run(paragraph, node.text, style, marks, link)
         elif isinstance(node, Code):
             self.run(paragraph, node.text, style, marks | {"code"}, link)
         elif isinstance(node, LineBreak):
-            self.new_run(paragraph, link).add_break()
+            ooxml.add_break(self.new_run(paragraph, link))
         elif isinstance(node, Link):
             if node.target and link is None:
-                link = ooxml.add_hyperlink(paragraph, node.target, node.title)
+                link = ooxml.add_hyperlink(paragraph, self.part, node.target, node.title)
                 marks = marks | {"link"}
             for child in node.children:
                 self.inline(paragraph, child, style, marks, link)
@@ -355,91 +354,85 @@ class _Writer:
         elif isinstance(node, Note):
             self.footnote(paragraph, node, link)
 
-    def new_run(self, paragraph: DocxParagraph, link, text: str = "", style: str | None = None) -> Run:
-        run = paragraph.add_run(ooxml.xml_text(text))
+    def new_run(self, paragraph, link, text: str = "", style: str | None = None):
+        run = ooxml.add_run(paragraph, ooxml.xml_text(text))
         if style:
             ooxml.apply_run_style(run, self.styles[style])
         if link is not None:
-            link.append(run._r)  # the run was the paragraph's last; it moves into the link there
+            link.append(run)  # the run was the paragraph's last; it moves into the link there
         return run
 
-    def run(self, paragraph: DocxParagraph, text: str, style: str | None, marks: frozenset[str], link=None) -> Run:
+    def run(self, paragraph, text: str, style: str | None, marks: frozenset[str], link=None):
         """A run of text in one character style, the marks the style does not give set directly."""
         if style is None:
             style = next((name for mark, name in _MARK_STYLES if mark in marks), None)
         run = self.new_run(paragraph, link, text, style)
-        font = run.font
         if "strong" in marks and style != STRONG:
-            font.bold = True
+            ooxml.set_run_mark(run, "bold")
         if "emph" in marks and style != EMPHASIS:
-            font.italic = True
+            ooxml.set_run_mark(run, "italic")
         if "strike" in marks:
-            font.strike = True
+            ooxml.set_run_mark(run, "strike")
         if "underline" in marks:
-            font.underline = True
+            ooxml.set_run_mark(run, "underline")
         if "sub" in marks:
-            font.subscript = True
+            ooxml.set_run_mark(run, "subscript")
         if "sup" in marks:
-            font.superscript = True
+            ooxml.set_run_mark(run, "superscript")
         if wants_east_asian_font(text):
-            ooxml.prefer_east_asian_font(run._r)
+            ooxml.prefer_east_asian_font(run)
         return run
 
-    def image(self, paragraph: DocxParagraph, image: Image, link) -> None:
+    def image(self, paragraph, image: Image, link) -> None:
         if image.data is None:  # reported when read: a missing or remote picture
             self.run(paragraph, inline_text(image.alt), None, frozenset(), link)
             return
         run = self.new_run(paragraph, link)
-        shape = run.add_picture(io.BytesIO(image.data))
         # Fitted to the text block, proportions kept: never wider, nor taller than a page's text.
-        limit = min(
-            1.0,
-            Mm(self.width_mm) / shape.width,
-            Mm(self.height_mm) / shape.height if self.height_mm else 1.0,
-        )
-        if limit < 1.0:
-            shape.width, shape.height = int(shape.width * limit), int(shape.height * limit)
-        ooxml.describe_picture(run._r, inline_text(image.alt), image.title)
+        fit = (_mm(self.width_mm), _mm(self.height_mm) if self.height_mm else None)
+        ooxml.add_picture(self.doc, self.part, run, image.data, fit)
+        ooxml.describe_picture(run, inline_text(image.alt), image.title)
 
-    def footnote(self, paragraph: DocxParagraph, note: Note, link) -> None:
+    def footnote(self, paragraph, note: Note, link) -> None:
         """A Word footnote: its number here, its text at the foot of the page."""
         if self.in_note:  # Word has no note inside a note: it is printed in brackets
             text = "".join(getattr(b, "text", "") for b in note.blocks)
             self.run(paragraph, f"（{text}）", None, frozenset(), link)
             return
-        note_id, story = ooxml.add_footnote(ooxml.footnotes(self.doc))
-        ooxml.add_footnote_reference(self.new_run(paragraph, link, style=FOOTNOTE_REFERENCE)._r, note_id)
-        with self.writing_into(story):
+        notes = ooxml.footnotes(self.doc)
+        note_id, story = ooxml.add_footnote(notes)
+        ooxml.add_footnote_reference(self.new_run(paragraph, link, style=FOOTNOTE_REFERENCE), note_id)
+        with self.writing_into(story, notes):
             for block in note.blocks:
                 self.block(block)
-            first = story.paragraphs[0] if story.paragraphs else self.paragraph(FOOTNOTE_TEXT)
-        mark = first.add_run()
+            paragraphs = story.findall(qn("w:p"))
+            first = paragraphs[0] if paragraphs else self.paragraph(FOOTNOTE_TEXT)
+        mark = ooxml.add_run(first)
         ooxml.apply_run_style(mark, self.styles[FOOTNOTE_REFERENCE])
-        ooxml.add_footnote_mark(mark._r)
-        space = first.add_run(" ")
-        ooxml.move_to_start(first._p, mark._r, space._r)
+        ooxml.add_footnote_mark(mark)
+        space = ooxml.add_run(first, " ")
+        ooxml.move_to_start(first, mark, space)
 
     @contextmanager
-    def writing_into(self, story) -> Iterator[None]:
+    def writing_into(self, story, part) -> Iterator[None]:
         """Paragraphs and tables go into `story` (a footnote) for a while, then back to the body."""
-        saved = self.story, self.in_note, self.quote_depth
-        self.story, self.in_note, self.quote_depth = story, True, 0
+        saved = self.story, self.part, self.in_note, self.quote_depth
+        self.story, self.part, self.in_note, self.quote_depth = story, part, True, 0
         try:
             yield
         finally:
-            self.story, self.in_note, self.quote_depth = saved
+            self.story, self.part, self.in_note, self.quote_depth = saved
 
     def add_table(self, rows: int, cols: int):
-        table = self.story.add_table(rows, cols, Mm(self.width_mm))
+        table = ooxml.add_table(self.story, rows, cols, _mm(self.width_mm))
         ooxml.apply_table_style(table, self.styles[TABLE])
         return table
 
     def grid_table(self, block: GridTable) -> None:
         n_cols = max([len(block.header)] + [len(r) for r in block.rows])
         table = self.add_table(1 + len(block.rows), n_cols)
-        # Cells by position, read once: table.cell() rescans the whole table on every call.
-        grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
-        rows = list(table.rows)
+        rows = ooxml.rows(table)
+        grid = [ooxml.cells(tr) for tr in rows]
         for c, content in enumerate(block.header):
             self.inlines(self.only_paragraph(grid[0][c], TABLE_HEADING), content)
         ooxml.repeat_as_header_row(rows[0])
@@ -456,15 +449,14 @@ class _Writer:
     def official_table(self, data: OfficialTable) -> None:
         layout = data.layout
         table = self.add_table(layout.n_rows, layout.n_cols)
-        # The grid is regular until merged; python-docx's table.cell() rescans the table each call.
-        grid = [list(tr.tc_lst) for tr in table._tbl.tr_lst]
+        grid = [ooxml.cells(tr) for tr in ooxml.rows(table)]  # the regular grid, before any merge
         for spot in layout.cells:
             tc = ooxml.merge_cells(grid, spot.row, spot.col, spot.rowspan, spot.colspan)
             value = spot.role == "value" and spot.cell is not None
             text = data.text(spot.cell) if value else spot.text  # type: ignore[arg-type]
             style = TABLE_TEXT if value else _ROLE_STYLES[spot.role]
             ooxml.set_cell_text(tc, self.styles[style], text, wants_east_asian_font(text))
-        for index, row in enumerate(table.rows):
+        for index, row in enumerate(ooxml.rows(table)):
             if index < layout.header_rows:
                 ooxml.repeat_as_header_row(row)
             ooxml.keep_row_on_one_page(row)

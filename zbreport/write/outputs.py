@@ -59,7 +59,7 @@ def render_files(document: Document, template: Template, paths: dict[OutputKind,
     findings: list[Finding] = []
     docx: bytes | None = None
     if OutputKind.docx in paths or OutputKind.pdf in paths:
-        from .docx import render_docx  # python-docx is only needed here
+        from .docx import render_docx  # lxml is only needed here
 
         buffer = io.BytesIO()
         render_docx(document, template).save(buffer)
@@ -84,9 +84,9 @@ def render_files(document: Document, template: Template, paths: dict[OutputKind,
 
 
 def _refuse_duplicate_parts(docx: bytes, template: Template) -> None:
-    """The last guard before a broken .docx is written: two parts of one name, which python-docx
-    makes when a template's relationships do not say what its parts are (it adds a styles part
-    of its own beside the one it did not recognise), would make Word refuse the file."""
+    """The last guard before a broken .docx is written: two parts of one name, made when a
+    template's relationships do not say what its parts are (the writer adds a styles part of its
+    own beside the one it did not recognise), would make Word refuse the file."""
     import zipfile  # here: check and preview write no .docx
 
     names = [name.lower() for name in zipfile.ZipFile(io.BytesIO(docx)).namelist()]

@@ -51,7 +51,7 @@ def template_report(template: "Template", findings: list[Finding]) -> Renderable
 
 
 def page_setup(template: "Template") -> str:
-    section = template.document.sections[-1]
+    section = ooxml.last_section(template.document)
     if section.page_width is None or section.page_height is None:
         return "未设置（按 Word 默认）"
     width, height = round(section.page_width / EMU_PER_MM), round(section.page_height / EMU_PER_MM)
