@@ -120,7 +120,7 @@ def run_projects(
 
 
 def _context():
-    """fork starts a worker with all this process has imported (python-docx, the list of fonts):
+    """fork starts a worker with all this process has imported (the Word writer, the list of fonts):
     many times faster than a new interpreter. macOS and Windows spawn one."""
     import multiprocessing
 

@@ -49,6 +49,7 @@ HYPERLINK = _REL + "hyperlink"
 IMAGE = _REL + "image"
 CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _PR_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _EXTERNAL = "External"
@@ -340,6 +341,3 @@ class WordDocument:
 
     def save(self, target: str | IO[bytes]) -> None:
         self.package.save(target)
-
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
