@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE, run_cli
+from docx_reading import open_docx
 from zbreport import output
 from zbreport.output import temporary_prefix
 
@@ -215,7 +216,7 @@ def test_a_signal_stops_a_real_build_cleanly(built, signum):
     project, good = built
     section = project / "sections" / "6-other.md"  # a large table keeps the build busy for a while
     rows = ["|" + "|".join(str(c) for c in range(150)) + "|", "|" + "---|" * 150]
-    rows += ["|" + "|".join(str(r * c) for c in range(150)) + "|" for r in range(150)]
+    rows += ["|" + "|".join(str(r * c) for c in range(150)) + "|" for r in range(600)]  # ~5 s to build
     section.write_text(section.read_text(encoding="utf-8") + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
     environment = {**os.environ, "NO_COLOR": "1"}
     child = subprocess.Popen(
@@ -229,6 +230,30 @@ def test_a_signal_stops_a_real_build_cleanly(built, signum):
     assert child.returncode == 130, stderr
     assert stderr.strip().splitlines()[-1] == "已取消。" and "Traceback" not in stderr
     assert (project / DEFAULT_NAME).read_bytes() == good and leftovers(project) == []
+
+
+def test_a_signal_while_the_outputs_are_written_comes_too_late(project, tmp_path, monkeypatch):
+    """Once the files are being written, Ctrl-C and SIGTERM wait, then are dropped: the report is
+    written whole and the command says so (exit 0), rather than 已取消 over a report it wrote."""
+    import zbreport.commands.build as build
+
+    written = build.write_files
+
+    def interrupted(files):
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGTERM)
+        written(files)
+
+    monkeypatch.setattr(build, "write_files", interrupted)
+    handlers = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    out = tmp_path / "报告.docx"
+    result = run_cli("build", project, "-o", out)
+    assert result.code == 0 and "已生成" in result.stdout and "已取消" not in result.output
+    assert open_docx(out).paragraphs, "the report is whole"
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers, "handlers restored"
+    with pytest.raises(KeyboardInterrupt):  # and a Ctrl-C afterwards is one again
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)
 
 
 # ---------------------------------------------------------------- JSON answers

@@ -12,7 +12,7 @@ from ..read.project import LoadedProject, load_project
 from ..write.findings import print_findings, relative, summary
 from ..write.outputs import OutputKind, check_folders, output_paths, render_files, write_files
 from .projects import FORMAT, _edited_report_at, _fingerprinted, _one_project, _prepare, _report_base, _run, _unreadable
-from .running import EXIT_FINDINGS, EXIT_OK, EXIT_OUTPUT, Exit, _fail, _print_error, err, out, say
+from .running import EXIT_FINDINGS, EXIT_OK, EXIT_OUTPUT, Exit, _fail, _print_error, err, finishing, out, say
 
 
 def build(projects: list[Path], output: Path | None, template: Path | None, force: bool, formats: list[OutputKind] | None, jobs: int | None) -> None:
@@ -45,11 +45,13 @@ def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, tem
     files, unshown = render_files(prepared.document, prepared.template, paths)
     print_findings(err, unshown)
     replaced = _edited_report_at(paths[OutputKind.docx], project, force) if OutputKind.docx in paths else ""
-    write_files(_fingerprinted(files, prepared.loaded))
-    if replaced:
-        err.print_spans([("警告", "yellow"), (f" 已按 --force 覆盖{replaced}：{relative(Location(paths[OutputKind.docx]))}", "")])
-    for path, _ in files:
-        say(out, f"已生成：{relative(Location(path))}")
+    files = _fingerprinted(files, prepared.loaded)
+    with finishing():  # every format written, or none: a Ctrl-C from here on comes too late
+        write_files(files)
+        if replaced:
+            err.print_spans([("警告", "yellow"), (f" 已按 --force 覆盖{replaced}：{relative(Location(paths[OutputKind.docx]))}", "")])
+        for path, _ in files:
+            say(out, f"已生成：{relative(Location(path))}")
     return _Built(EXIT_OK, prepared.loaded, prepared.template_path)
 
 

@@ -6,6 +6,7 @@ import io
 import os
 import signal
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
@@ -223,3 +224,28 @@ def main(start) -> None:
 
 def _interrupt(signum, frame) -> None:  # noqa: ARG001 - a signal handler's signature
     raise KeyboardInterrupt
+
+
+@contextmanager
+def finishing():
+    """The last step of a command, writing what it made: a Ctrl-C or SIGTERM that arrives now
+    is too late to cancel anything. It waits until the block ends and is then dropped, and the
+    command ends as done: the files are written, and saying 已取消 would be untrue."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # signals go to the main thread
+        yield
+        return
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in held}
+    for signum in held:
+        signal.signal(signum, _held)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _held(signum, frame) -> None:  # noqa: ARG001 - see finishing
+    pass
