@@ -256,6 +256,21 @@ def test_a_signal_while_the_outputs_are_written_comes_too_late(project, tmp_path
         time.sleep(1)
 
 
+def test_watch_stops_after_the_files_a_late_ctrl_c_waited_for():
+    """In `watch`, a Ctrl-C while a round writes its files stops the watch once they are written."""
+    from zbreport.commands.running import finishing
+
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with finishing(stop_after=True):
+            os.kill(os.getpid(), signal.SIGINT)
+            done.append("written")
+    assert done == ["written"]
+    with finishing(stop_after=True):
+        done.append("no signal, no stop")
+    assert len(done) == 2
+
+
 # ---------------------------------------------------------------- JSON answers
 
 

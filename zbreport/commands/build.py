@@ -32,7 +32,9 @@ class _Built:
     template: Path | None  # the Word template read, when it is not zbreport's own
 
 
-def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, template: Path | None, force: bool) -> _Built:
+def _build_once(
+    project: Path, kinds: list[OutputKind], output: Path | None, template: Path | None, force: bool, watching: bool = False
+) -> _Built:
     """Load, check, assemble and write every format asked; findings printed, an exit code returned."""
     prepared = _prepare(project, kinds, template)
     findings = prepared.findings
@@ -46,7 +48,7 @@ def _build_once(project: Path, kinds: list[OutputKind], output: Path | None, tem
     print_findings(err, unshown)
     replaced = _edited_report_at(paths[OutputKind.docx], project, force) if OutputKind.docx in paths else ""
     files = _fingerprinted(files, prepared.loaded)
-    with finishing():  # every format written, or none: a Ctrl-C from here on comes too late
+    with finishing(stop_after=watching):  # every format written whole: a Ctrl-C waits for it
         write_files(files)
         if replaced:
             err.print_spans([("警告", "yellow"), (f" 已按 --force 覆盖{replaced}：{relative(Location(paths[OutputKind.docx]))}", "")])
@@ -75,7 +77,7 @@ def watch(project: Path, output: Path | None, template: Path | None, force: bool
         what = f"{names} 已修改，重新生成" if changed else "检查并生成"
         out.print(Text(f"[{datetime.now():%H:%M:%S}] ", style="dim") + Text(controls.visible(what)), soft_wrap=True)
         try:
-            built = _build_once(project, kinds, output, template, force)
+            built = _build_once(project, kinds, output, template, force, watching=True)
             previous = built.loaded.report.meta.previous_link
             others = [project / previous] if previous else []
             last = Inputs.of(project, built.template, others)

@@ -227,25 +227,25 @@ def _interrupt(signum, frame) -> None:  # noqa: ARG001 - a signal handler's sign
 
 
 @contextmanager
-def finishing():
+def finishing(stop_after: bool = False):
     """The last step of a command, writing what it made: a Ctrl-C or SIGTERM that arrives now
-    is too late to cancel anything. It waits until the block ends and is then dropped, and the
-    command ends as done: the files are written, and saying 已取消 would be untrue."""
+    waits until the block ends, so every file is written whole. Then it is dropped and the
+    command ends as done (the files are written: saying 已取消 would be untrue), or, with
+    `stop_after` (`watch`, which would otherwise go on), it stops the command then."""
     import threading
 
     if threading.current_thread() is not threading.main_thread():  # signals go to the main thread
         yield
         return
     held = (signal.SIGINT, signal.SIGTERM)
+    arrived: list[int] = []
     previous = {signum: signal.getsignal(signum) for signum in held}
     for signum in held:
-        signal.signal(signum, _held)
+        signal.signal(signum, lambda signum, frame: arrived.append(signum))
     try:
         yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-
-
-def _held(signum, frame) -> None:  # noqa: ARG001 - see finishing
-    pass
+    if arrived and stop_after:
+        raise KeyboardInterrupt
