@@ -81,6 +81,27 @@ def run_process(*args: str | Path, cwd: Path | None = None, env: dict[str, str] 
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_read_cache(tmp_path_factory: pytest.TempPathFactory):
+    """The read cache (zbreport/read/cache.py) of session fixtures in a folder of the test run's,
+    never the developer's."""
+    previous = os.environ.get("ZBREPORT_CACHE_DIR")
+    os.environ["ZBREPORT_CACHE_DIR"] = str(tmp_path_factory.mktemp("session-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("ZBREPORT_CACHE_DIR", None)
+    else:
+        os.environ["ZBREPORT_CACHE_DIR"] = previous
+
+
+@pytest.fixture(autouse=True)
+def read_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's own read cache: no test reads what another left there."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("ZBREPORT_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh copy of the sample project, to edit."""

@@ -39,7 +39,7 @@ from ..model import (
     Report,
     Text,
 )
-from ..read.sourceyaml import read_text
+from ..read import files  # not sourceyaml: a check from the cache loads no PyYAML
 from ..words import DRAFT_MARKER
 
 MASK = "\ufffc"  # stands where a placeholder is: its value is bound, not typed
@@ -219,7 +219,7 @@ def lint_narrative(report: Report) -> list[Finding]:
     for section in report.sections:
         if section.source is None:
             continue
-        source = read_text(section.source) if _is_text(section.source) else ""  # not a published .docx or PDF
+        source = files.read_text(section.source, files.YAML) if _is_text(section.source) else ""  # not a published .docx or PDF
         draft = DRAFT_MARKER.search(source)
         if draft:
             line_start = source.rfind("\n", 0, draft.start()) + 1
@@ -294,7 +294,7 @@ class _Places:
     def find(self, block: Location | None, mention: Mention) -> Location | None:
         if block is None or not block.line or not _is_text(block.path):
             return block
-        lines = self.lines.setdefault(block.path, read_text(block.path).split("\n"))
+        lines = self.lines.setdefault(block.path, files.read_text(block.path, files.YAML).split("\n"))
         digits = re.sub(r"\.0+$|(\.\d*?)0+$", r"\1", format(mention.number, "f"))
         for needle, shift in ((mention.needle + digits, len(mention.needle)), (digits, 0)):
             for n in range(block.line - 1, len(lines)):

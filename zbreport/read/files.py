@@ -36,10 +36,17 @@ WORKBOOK = FileKind("Excel 文件", 50 * MB)
 # Opened without waiting for a writer: a FIFO that slipped past the check cannot block.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
+# The files looked at, with how each was read (None: only whether it is there), while read/cache.py
+# keeps a list: what a reader gives may depend on files besides its own (a section's pictures).
+# Reading happens on one thread (watch's threads only wait for changes).
+looked_at: list[tuple[Path, FileKind | None]] | None = None
+
 
 def present(path: Path) -> bool:
     """True when anything is at `path`, a broken or looping symbolic link included, so that
     reading it says what is wrong instead of "not found"."""
+    if looked_at is not None:
+        looked_at.append((path, None))
     return os.path.lexists(path)
 
 
@@ -54,6 +61,8 @@ def require_file(path: Path, kind: FileKind) -> None:
 
 def read_bytes(path: Path, kind: FileKind) -> bytes:
     """The bytes of a regular file no larger than the kind's limit; anything else is an InputError."""
+    if looked_at is not None:
+        looked_at.append((path, kind))
     where = Location(path)
     try:
         info = os.stat(path)

@@ -14,14 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from . import sourceyaml
 from ..diagnostics import Finding, InputError, Location, Severity
 from ..figures import table_names
 from ..format import CellKey, Format, TableForm, normalize_label
 from ..model import Entry, Number, PreviousYear, Report
-from .tablefile import read_entries, unknown_key
 from ..admissible import value_problem
 from ..words import YEAR
 
@@ -39,6 +35,11 @@ def from_report(report: Report) -> PreviousYear:
 
 
 def load_figures_file(path: Path, fmt: Format, findings: list[Finding]) -> PreviousYear:
+    import yaml  # here, not above: last year's project is read from the cache without PyYAML
+
+    from . import sourceyaml
+    from .tablefile import read_entries, unknown_key
+
     root = sourceyaml.compose(path, findings)
     if not isinstance(root, yaml.MappingNode):
         raise InputError("上年数据文件应按“年度”“表二”“表三”“表四”逐项填写", Location(path, 1, 1))

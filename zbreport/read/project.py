@@ -12,10 +12,9 @@ import datetime
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
-
-from . import files, sourceyaml
+from . import cache, files
 from .. import controls
 from ..diagnostics import Finding, InputError, Location, Severity
 from ..figures import table_names
@@ -41,9 +40,13 @@ from ..words import (
 )
 from ..format import Format, SectionForm, normalize_label
 from ..model import Block, Heading, Metadata, OfficialTablePlace, PreviousYear, Report, Rounding, Section
-from .previous import from_report, load_figures_file
-from .tablefile import load_table, unknown_key  # noqa: F401 - load_table: imported from here by callers
 from .workbook import load_tables
+
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML, markdown-it and the modules that use them are imported where a file is read, not from
+# the cache (read/cache.py): a project whose files have not changed is read without them.
 
 REPORT_FILE = "report.yaml"
 SECTIONS_DIR = "sections"
@@ -90,12 +93,16 @@ def load_previous(project_dir: Path, meta: Metadata, fmt: Format, findings: list
     path = project_dir / meta.previous_link
     if not files.present(path):
         raise InputError(f"找不到“{PREVIOUS}”所写的上年项目或数据文件：{meta.previous_link}", where)
+    from .previous import from_report, load_figures_file
+
     if path.is_dir():
         if path.resolve() == project_dir.resolve():
             raise InputError(f"“{PREVIOUS}”应指向上年的项目，而不是本项目", where)
         previous = from_report(load_project(path.resolve(), fmt, with_previous=False, narrative=False).report)
     else:
-        previous = load_figures_file(path, fmt, findings)
+        previous = cache.reading(
+            path, files.YAML, "last year's figures", fmt, lambda found: load_figures_file(path, fmt, found), findings
+        )
     if previous.year is not None and previous.year != meta.year - 1:
         findings.append(
             Finding(Severity.WARNING, "previous", f"上年数据是{previous.year}年度的，本报告是{meta.year}年度", where)
@@ -107,6 +114,19 @@ def load_previous(project_dir: Path, meta: Metadata, fmt: Format, findings: list
 
 
 def load_metadata(path: Path, fmt: Format, findings: list[Finding], *, narrative: bool = True) -> Metadata:
+    """What report.yaml says, from the cache when the file has not changed."""
+    return cache.reading(
+        path, files.YAML, f"report.yaml narrative={narrative}", fmt,
+        lambda found: _read_metadata(path, fmt, found, narrative=narrative), findings,
+    )
+
+
+def _read_metadata(path: Path, fmt: Format, findings: list[Finding], *, narrative: bool = True) -> Metadata:
+    import yaml
+
+    from . import sourceyaml
+    from .tablefile import unknown_key
+
     root = sourceyaml.compose(path, findings)
     if not isinstance(root, yaml.MappingNode):
         raise InputError(f"应填写{ISSUER}、{YEAR}等报告信息", Location(path, 1, 1))
@@ -173,6 +193,11 @@ def _sections(path: Path, node: yaml.Node | None, fmt: Format, findings: list[Fi
 
     Each official table is placed in exactly one section; nothing else about the list is official.
     """
+    import yaml
+
+    from . import sourceyaml
+    from .tablefile import unknown_key
+
     if node is None or sourceyaml.is_null(node):
         return ()
     example = f"例如\n  - {{{SECTION_TITLE}: 一、总体情况, {SECTION_FILE}: 1-overview.md}}"
@@ -222,6 +247,8 @@ def _sections(path: Path, node: yaml.Node | None, fmt: Format, findings: list[Fi
 
 
 def _indent_of(path: Path, line: int) -> int:
+    from . import sourceyaml
+
     lines = sourceyaml.source_text(path, files.YAML).split("\n")
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     return len(text) - len(text.lstrip(" "))
@@ -237,6 +264,8 @@ def _printed(day: datetime.date) -> str:
 
 def _date(path: Path, node: yaml.Node | None) -> datetime.date | None:
     """成文日期 (YAML may read 2025-01-20 as a date; 2025年1月20日 is accepted too)."""
+    from . import sourceyaml
+
     if node is None or sourceyaml.is_null(node):
         return None
     match = _DATE.match(str(node.value)) if isinstance(node, yaml.ScalarNode) else None
@@ -250,6 +279,11 @@ def _date(path: Path, node: yaml.Node | None) -> datetime.date | None:
 
 
 def _rounding(path: Path, node: yaml.Node | None, findings: list[Finding]) -> Rounding:
+    import yaml
+
+    from . import sourceyaml
+    from .tablefile import unknown_key
+
     if node is None or sourceyaml.is_null(node):
         return Rounding()
     if not isinstance(node, yaml.MappingNode):
@@ -273,6 +307,10 @@ def _rounding(path: Path, node: yaml.Node | None, findings: list[Finding]) -> Ro
 
 def _text(path: Path, values: dict[str, yaml.Node], key: str, *, required: bool, as_markdown: bool = False) -> str | None:
     """A text field; a Markdown one keeps Word's line breaks (vertical tabs) for the Markdown reader."""
+    import yaml
+
+    from . import sourceyaml
+
     node = values.get(key)
     if node is None or sourceyaml.is_null(node):
         if required and node is not None:
@@ -311,9 +349,7 @@ def load_section(project_dir: Path, form: SectionForm, findings: list[Finding]) 
                 Finding(Severity.ERROR, "missing-section", f"缺少“{form.title}”的正文文件", Location(path))
             )
         return Section(form, (), None)
-    from .markdown import parse_markdown
-
-    blocks = parse_markdown(sourceyaml.source_text(path, files.MARKDOWN, findings), path, findings=findings)
+    blocks = cache.reading(path, files.MARKDOWN, "narrative", None, lambda found: _read_narrative(path, found), findings)
     blocks = _drop_own_title(form, blocks, findings)
     if form.table is None:
         for block in blocks:
@@ -325,6 +361,13 @@ def load_section(project_dir: Path, form: SectionForm, findings: list[Finding]) 
         if not blocks:
             findings.append(Finding(Severity.WARNING, "empty-section", f"“{form.title}”还没有正文", Location(path)))
     return Section(form, tuple(blocks), path)
+
+
+def _read_narrative(path: Path, findings: list[Finding]) -> list[Block]:
+    from . import sourceyaml
+    from .markdown import parse_markdown
+
+    return parse_markdown(sourceyaml.source_text(path, files.MARKDOWN, findings), path, findings=findings)
 
 
 def _drop_own_title(form: SectionForm, blocks: list[Block], findings: list[Finding]) -> list[Block]:

@@ -14,11 +14,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from . import files
+from . import cache, files
 from ..diagnostics import Finding, InputError, Location, Severity
 from ..format import Format, TableForm, normalize_label
 from ..model import Entry, TableData, compute_totals
-from .tablefile import load_table
 from .values import read_value
 
 TITLE_ROWS = 1  # the table's title above the grid
@@ -91,6 +90,17 @@ def load_tables(folder: Path, fmt: Format, findings: list[Finding]) -> dict[str,
                 Finding(Severity.WARNING, "workbook", f"{path.name} 中没有名为 {names} 的工作表，未读取", Location(path))
             )
     return tables
+
+
+def load_table(form: TableForm, path: Path, fmt: Format, findings: list[Finding]) -> TableData:
+    """A table's YAML file (tablefile.py), from the cache when the file has not changed."""
+
+    def read(found: list[Finding]) -> TableData:
+        from . import tablefile  # PyYAML: loaded when a file is read, not from the cache
+
+        return tablefile.load_table(form, path, fmt, found)
+
+    return cache.reading(path, files.YAML, f"table {form.key}", fmt, read, findings)
 
 
 class _Book:
