@@ -82,22 +82,27 @@ def run_process(*args: str | Path, cwd: Path | None = None, env: dict[str, str] 
 
 
 @pytest.fixture(scope="session", autouse=True)
-def session_read_cache(tmp_path_factory: pytest.TempPathFactory):
-    """The read cache (zbreport/read/cache.py) of session fixtures in a folder of the test run's,
-    never the developer's."""
+def read_caches():
+    """The read caches (zbreport/read/cache.py) of the test run: a folder of their own, outside
+    pytest's temporary folder (tests that look for files written outside a project look there),
+    and never the developer's. Session fixtures use one in it."""
+    import tempfile
+
     previous = os.environ.get("ZBREPORT_CACHE_DIR")
-    os.environ["ZBREPORT_CACHE_DIR"] = str(tmp_path_factory.mktemp("session-cache"))
-    yield
+    folder = Path(tempfile.mkdtemp(prefix="zbreport-caches-"))
+    os.environ["ZBREPORT_CACHE_DIR"] = str(folder / "session")
+    yield folder
     if previous is None:
         os.environ.pop("ZBREPORT_CACHE_DIR", None)
     else:
         os.environ["ZBREPORT_CACHE_DIR"] = previous
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
-def read_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def read_cache(read_caches: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test's own read cache: no test reads what another left there."""
-    folder = tmp_path_factory.mktemp("cache")
+    folder = read_caches / hashlib.sha1(request.node.nodeid.encode()).hexdigest()
     monkeypatch.setenv("ZBREPORT_CACHE_DIR", str(folder))
     return folder
 

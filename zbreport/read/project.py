@@ -264,6 +264,8 @@ def _printed(day: datetime.date) -> str:
 
 def _date(path: Path, node: yaml.Node | None) -> datetime.date | None:
     """成文日期 (YAML may read 2025-01-20 as a date; 2025年1月20日 is accepted too)."""
+    import yaml
+
     from . import sourceyaml
 
     if node is None or sourceyaml.is_null(node):
