@@ -2,7 +2,8 @@
 fast_parse.py), check and preview never python-docx (nor lxml), preview not the Markdown parser,
 check and build not rich when their output is not a terminal (preview only rich's character
 widths: a grid drawn without styles is written without rich's Console), none json or xml.sax (urllib);
-build writes Word with lxml and zipfile, never python-docx.
+build writes Word with lxml and zipfile, never python-docx; neither PyYAML nor the Markdown parser is
+loaded where every file read is in the read cache (read/cache.py).
 
 Start-up time is most of a `check` (see benchmarks/): these keep the heavy libraries out of the
 commands that do not need them. A real process each, since the test run has imported everything.
@@ -10,14 +11,16 @@ commands that do not need them. A real process each, since the test run has impo
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from conftest import SAMPLE, run_process
 
-HEAVY = ("typer", "click", "typer._click", "docx", "lxml", "markdown_it", "openpyxl", "rich", "rich.console", "xml.sax", "json", "zbreport.read.published.interpret")
+HEAVY = ("typer", "click", "typer._click", "docx", "lxml", "markdown_it", "yaml", "openpyxl", "rich", "rich.console", "xml.sax", "json", "zbreport.read.published.interpret")
 PROBE = (
     "import sys\n"
     "from zbreport.start import main\n"
@@ -30,8 +33,11 @@ PROBE = (
 )
 
 
-def loaded_by(*args: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=60)
+def loaded_by(*args: str | Path, env: dict[str, str] | None = None) -> set[str]:
+    environment = {**os.environ, **(env or {})}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *map(str, args)], capture_output=True, text=True, timeout=60, env=environment
+    )
     line = next(line for line in done.stderr.splitlines() if line.startswith("LOADED"))
     return set(line.split()[1:])
 
@@ -39,9 +45,9 @@ def loaded_by(*args: str) -> set[str]:
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (("check", str(SAMPLE)), {"markdown_it"}),
-        (("preview", str(SAMPLE)), {"rich"}),
-        (("preview", str(SAMPLE), "--table", "三"), {"rich"}),
+        (("check", str(SAMPLE)), {"markdown_it", "yaml"}),
+        (("preview", str(SAMPLE)), {"rich", "yaml"}),
+        (("preview", str(SAMPLE), "--table", "三"), {"rich", "yaml"}),
     ],
     ids=["check", "preview", "preview-one-table"],
 )
@@ -52,12 +58,29 @@ def test_commands_load_only_what_they_use(args, expected):
 @pytest.mark.parametrize("kind", ["docx", "html"])
 def test_build_loads_lxml_not_python_docx_nor_rich(tmp_path, kind):
     out = tmp_path / f"报告.{kind}"
-    assert loaded_by("build", str(SAMPLE), "--format", kind, "-o", str(out)) == {"lxml", "markdown_it"}
+    assert loaded_by("build", str(SAMPLE), "--format", kind, "-o", str(out)) == {"lxml", "markdown_it", "yaml"}
+    assert out.is_file()
+    out.unlink()
+    assert loaded_by("build", str(SAMPLE), "--format", kind, "-o", str(out)) == {"lxml"}  # from the read cache
     assert out.is_file()
 
 
 def test_template_check_reads_the_template_without_python_docx():
     assert "docx" not in loaded_by("template", "check", str(SAMPLE.parent.parent / "templates" / "default.docx"))
+
+
+def test_from_the_cache_neither_parser_is_loaded_and_an_edit_loads_only_its_own(project):
+    assert loaded_by("check", project) == {"yaml", "markdown_it"}
+    assert loaded_by("check", project) == set()
+    assert loaded_by("preview", project) == {"rich", "yaml"}  # report.yaml without its 导语: an entry of its own
+    assert loaded_by("preview", project) == {"rich"}
+    table = project / "tables" / "table2.yaml"
+    table.write_text(table.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert loaded_by("check", project) == {"yaml"}
+    section = project / "sections" / "2-proactive.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    assert loaded_by("check", project) == {"markdown_it"}
+    assert loaded_by("check", project, env={"ZBREPORT_CACHE_DIR": ""}) == {"markdown_it", "yaml"}  # the cache off
 
 
 def test_the_command_line_is_loaded_frozen_and_the_collector_runs_after():

@@ -366,10 +366,10 @@ def load_section(project_dir: Path, form: SectionForm, findings: list[Finding]) 
 
 
 def _read_narrative(path: Path, findings: list[Finding]) -> list[Block]:
-    from . import sourceyaml
     from .markdown import parse_markdown
 
-    return parse_markdown(sourceyaml.source_text(path, files.MARKDOWN, findings), path, findings=findings)
+    text = controls.prepare(files.read_text(path, files.MARKDOWN), path, findings)  # as sourceyaml.source_text, without PyYAML
+    return parse_markdown(text, path, findings=findings)
 
 
 def _drop_own_title(form: SectionForm, blocks: list[Block], findings: list[Finding]) -> list[Block]:
