@@ -362,3 +362,42 @@ def test_cached_reads_equal_uncached_reads(tmp_path, monkeypatch, markdown, repo
     monkeypatch.setenv(cache.ENVIRONMENT, str(folder))
     assert read_all() == uncached  # cold
     assert read_all() == uncached  # warm
+
+
+# ---------------------------------------------------------------- the font list
+
+
+@pytest.fixture
+def fresh_font_list():
+    from zbreport import fonts
+
+    fonts._fonts_key.cache_clear()
+    fonts.installed_fonts.cache_clear()
+    yield fonts
+    fonts._fonts_key.cache_clear()
+    fonts.installed_fonts.cache_clear()
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="no fontconfig here")
+def test_the_font_list_is_kept_until_a_font_folder_changes(fresh_font_list, monkeypatch, tmp_path):
+    fonts = fresh_font_list
+    folder = tmp_path / "data" / "fonts"
+    folder.mkdir(parents=True)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    listed = fonts.installed_fonts()
+    assert listed
+
+    def ask_again():
+        fonts._fonts_key.cache_clear()
+        fonts.installed_fonts.cache_clear()
+        return fonts.installed_fonts()
+
+    started: list[bool] = []
+    monkeypatch.setattr(fonts, "_start_fc_list", lambda: started.append(True) or None)
+    assert ask_again() == listed and not started  # kept: fc-list not run
+    key = fonts._fonts_key()
+    (folder / "new").mkdir()  # a font package's folder
+    assert ask_again() is None and started  # fc-list asked again (here it cannot answer)
+    (folder / "new" / "字体.ttf").write_bytes(b"")
+    fonts._fonts_key.cache_clear()
+    assert fonts._fonts_key() not in (key, None)

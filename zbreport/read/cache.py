@@ -105,6 +105,45 @@ def reading(
     return result
 
 
+def remembered(kind: str, key: str) -> str | None:
+    """Text `remember` kept for `key` (a child process's answer, such as the font list), or None."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    try:
+        with open(folder / _text_name(kind, key), "rb") as handle:
+            if not _owned(os.fstat(handle.fileno())):
+                return None
+            kept_key, _, text = handle.read().decode("utf-8").partition("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if kept_key == key else None
+
+
+def remember(kind: str, key: str, text: str) -> None:
+    """Keep `text` for `key`: written whole or not at all, silently not when the cache cannot be written."""
+    folder = cache_folder()
+    if folder is None or "\n" in key:
+        return
+    entry = folder / _text_name(kind, key)
+    temporary = entry.with_name(f"{entry.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    try:
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with open(handle, "wb") as out:
+            out.write(f"{key}\n{text}".encode("utf-8", "surrogatepass"))
+        os.replace(temporary, entry)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+
+
+def _text_name(kind: str, key: str) -> str:
+    data = key.encode("utf-8", "surrogatepass")
+    return f"{kind}-{zlib.crc32(data):08x}{zlib.adler32(data):08x}{SUFFIX}"
+
+
 # ---------------------------------------------------------------- where
 
 
