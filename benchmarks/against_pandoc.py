@@ -13,6 +13,10 @@ beside the wall-clock time: on a machine other work shares, it varies less. Outp
 (not a terminal, as in a script or an editor's task); with `--terminal`, build, check and preview
 also run with their output on a pseudo-terminal, as a clerk sees them.
 
+zbreport runs with its read cache off (`ZBREPORT_CACHE_DIR=`: every file read and parsed), and
+again, marked "warm cache", with a cache the first run filled (nothing changed since: no file parsed);
+the batch runs with the cache off.
+
 Prints a Markdown table for benchmarks/README.md. Not a test: timings depend on the machine.
 """
 
@@ -39,6 +43,7 @@ def zbreport_command() -> list[str]:
 
 
 TERMINAL = " (in a terminal)"  # a command run with its output on a pseudo-terminal, as a clerk sees it
+WARM = " (warm cache)"  # a command run with the read cache filled by an earlier run
 
 
 def run(command: list[str], env: dict[str, str], terminal: bool = False) -> tuple[float, float, int, int]:
@@ -110,7 +115,7 @@ def main() -> None:
     if shutil.which("pandoc") is None:
         sys.exit("pandoc is not installed (apt-get install pandoc)")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(NO_COLOR="1", COLUMNS="100")
+    env.update(NO_COLOR="1", COLUMNS="100", ZBREPORT_CACHE_DIR="")
     zbreport = zbreport_command()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -128,8 +133,12 @@ def main() -> None:
         if args.terminal:
             for verb in ("build", "check", "preview"):
                 commands[f"zbreport {verb}{TERMINAL}"] = commands[f"zbreport {verb}"]
-        for name, command in commands.items():  # compile bytecode, fill the disk cache
-            *_, code = run(command, env, name.endswith(TERMINAL))
+        for verb in ("build", "check", "preview"):
+            commands[f"zbreport {verb}{WARM}"] = commands[f"zbreport {verb}"]
+        warm = {**env, "ZBREPORT_CACHE_DIR": str(work / "cache")}
+        envs = {name: warm if WARM in name else env for name in commands}
+        for name, command in commands.items():  # compile bytecode, fill the disk cache (and the read cache)
+            *_, code = run(command, envs[name], name.endswith(TERMINAL))
             if code != 0:
                 sys.exit(f"{' '.join(command)} failed with exit code {code}")
         times: dict[str, list[float]] = {name: [] for name in commands}
@@ -137,7 +146,7 @@ def main() -> None:
         memory: dict[str, int] = {name: 0 for name in commands}
         for _ in range(args.repeat):
             for name, command in commands.items():
-                seconds, cpu_seconds, megabytes, _ = run(command, env, name.endswith(TERMINAL))
+                seconds, cpu_seconds, megabytes, _ = run(command, envs[name], name.endswith(TERMINAL))
                 times[name].append(seconds)
                 cpu[name].append(cpu_seconds)
                 memory[name] = max(memory[name], megabytes)
