@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from conftest import SAMPLE, run_cli, run_process
 from zbreport.diagnostics import Finding
 from zbreport.format import GB2021
-from zbreport.read import cache, files
+from zbreport.read import cache, files, workbook
 from zbreport.read.project import load_metadata, load_project
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1737331200"}  # a build's date and time, so two builds can be compared
@@ -331,13 +331,26 @@ _YAML_LINES = st.sampled_from(
 )
 
 
+# The sample's table three, line by line, with lines that break it: read in any order and number.
+_TABLE_LINES = st.sampled_from(
+    (SAMPLE / "tables" / "table3.yaml").read_text(encoding="utf-8").splitlines()
+    + ["  自然人: 七", "  商业企业: -1", "未知行: {总计: 1}", "  （一）予以公开: {自然人: 1, 自然人: 2}", "\t缩进: 1", "总计: /"]
+)
+
+
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(markdown=st.lists(_MARKDOWN_LINES, max_size=12), report=st.lists(_YAML_LINES, max_size=8))
-def test_cached_reads_equal_uncached_reads(tmp_path, monkeypatch, markdown, report):
+@given(
+    markdown=st.lists(_MARKDOWN_LINES, max_size=12),
+    report=st.lists(_YAML_LINES, max_size=8),
+    table=st.lists(_TABLE_LINES, max_size=30),
+)
+def test_cached_reads_equal_uncached_reads(tmp_path, monkeypatch, markdown, report, table):
     section = tmp_path / "1-overview.md"
     section.write_text("\n".join(markdown), encoding="utf-8")
     report_file = tmp_path / "report.yaml"
     report_file.write_text("\n".join(report), encoding="utf-8")
+    table_file = tmp_path / "table3.yaml"
+    table_file.write_text("\n".join(table), encoding="utf-8")
     folder = tmp_path / "cache"
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -348,6 +361,8 @@ def test_cached_reads_equal_uncached_reads(tmp_path, monkeypatch, markdown, repo
         for read in (
             lambda found: cache.reading(section, files.MARKDOWN, "narrative", None, lambda f: _read_narrative(section, f), found),
             lambda found: load_metadata(report_file, GB2021, found),
+            lambda found: load_metadata(report_file, GB2021, found, narrative=False),
+            lambda found: workbook.load_table(GB2021.tables["三"], table_file, GB2021, found),
         ):
             found: list[Finding] = []
             try:
