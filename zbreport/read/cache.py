@@ -33,10 +33,13 @@ import sys
 import time
 import zlib
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from . import files
 from ..diagnostics import Finding, InputError
+
+if TYPE_CHECKING:
+    from ..format import Format
 
 T = TypeVar("T")
 
@@ -55,7 +58,7 @@ def reading(
     path: Path,
     kind: files.FileKind,
     reader: str,
-    fmt: object | None,
+    fmt: Format | None,
     read: Callable[[list[Finding]], T],
     findings: list[Finding],
 ) -> T:
@@ -72,7 +75,7 @@ def reading(
         source = files.read_bytes(path, kind)
     except InputError:
         return read(findings)  # the reader says what is wrong with the file
-    key = (LAYOUT, _code_stamp(), reader, getattr(fmt, "name", ""), str(path), source)
+    key = (LAYOUT, _code_stamp(), reader, fmt.name if fmt is not None else "", str(path), source)
     entry = folder / f"{_name(key)}{SUFFIX}"
     hit = _load(entry, key, fmt)
     if hit is not None:
@@ -253,21 +256,26 @@ def _fingerprint(path: str | Path, kind: files.FileKind | None) -> object:
 # ---------------------------------------------------------------- entries
 
 
-def _format_parts(fmt: object | None) -> list[tuple[object, tuple]]:
+_PARTS: dict[int, tuple[Format, list[tuple[object, tuple]]]] = {}  # by the format's identity
+
+
+def _format_parts(fmt: Format | None) -> list[tuple[object, tuple]]:
     """The format and its sections, tables and cells, with the names an entry refers to them by:
     an entry holds a table's name, not a copy of it, and gets the very table back."""
     if fmt is None:
         return []
-    parts: list[tuple[object, tuple]] = [(fmt, ("format",))]
-    parts += [(section, ("section", index)) for index, section in enumerate(fmt.sections)]  # type: ignore[attr-defined]
-    for key, table in fmt.tables.items():  # type: ignore[attr-defined]
-        parts.append((table, ("table", key)))
-        parts += [(cell, ("cell", key, index)) for index, cell in enumerate(table.cells)]
-    return parts
+    if id(fmt) not in _PARTS:
+        parts: list[tuple[object, tuple]] = [(fmt, ("format",))]
+        parts += [(section, ("section", index)) for index, section in enumerate(fmt.sections)]
+        for key, table in fmt.tables.items():
+            parts.append((table, ("table", key)))
+            parts += [(cell, ("cell", key, index)) for index, cell in enumerate(table.cells)]
+        _PARTS[id(fmt)] = (fmt, parts)  # the format kept with them, so its identity is not reused
+    return _PARTS[id(fmt)][1]
 
 
 class _Pickler(pickle.Pickler):
-    def __init__(self, handle, fmt: object | None) -> None:
+    def __init__(self, handle, fmt: Format | None) -> None:
         super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
         self.names = {id(part): name for part, name in _format_parts(fmt)}
 
@@ -276,7 +284,7 @@ class _Pickler(pickle.Pickler):
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, handle, fmt: object | None) -> None:
+    def __init__(self, handle, fmt: Format | None) -> None:
         super().__init__(handle)
         self.fmt = fmt
         self.parts: dict[tuple, object] | None = None
@@ -292,7 +300,7 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not kept in the cache")
 
 
-def _load(entry: Path, key: tuple, fmt: object | None) -> tuple[object, list[Finding]] | None:
+def _load(entry: Path, key: tuple, fmt: Format | None) -> tuple[object, list[Finding]] | None:
     try:
         with open(entry, "rb") as handle:
             if not _owned(os.fstat(handle.fileno())):
@@ -311,7 +319,7 @@ def _load(entry: Path, key: tuple, fmt: object | None) -> tuple[object, list[Fin
     return result, found
 
 
-def _store(folder: Path, entry: Path, key: tuple, content: tuple, fmt: object | None) -> None:
+def _store(folder: Path, entry: Path, key: tuple, content: tuple, fmt: Format | None) -> None:
     temporary = entry.with_name(f"{entry.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)

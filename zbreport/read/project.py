@@ -40,7 +40,7 @@ from ..words import (
 )
 from ..format import Format, SectionForm, normalize_label
 from ..model import Block, Heading, Metadata, OfficialTablePlace, PreviousYear, Report, Rounding, Section
-from .workbook import load_tables
+from .workbook import load_table, load_tables  # noqa: F401 - load_table: imported from here by callers
 
 if TYPE_CHECKING:
     import yaml
