@@ -193,6 +193,26 @@ def test_an_entry_that_would_run_code_is_not_loaded(project, read_cache, tmp_pat
     assert result.code == 0 and not marker.exists()
 
 
+
+def test_an_entry_may_not_call_zbreport_s_own_functions(project, read_cache, monkeypatch):
+    run_cli("check", project)
+    called: list[bool] = []
+
+    def tripwire(*args):
+        called.append(True)
+
+    tripwire.__module__, tripwire.__qualname__ = "zbreport.read.files", "tripwire"
+    monkeypatch.setattr(files, "tripwire", tripwire, raising=False)
+
+    class Payload:
+        def __reduce__(self):
+            return (tripwire, ())
+
+    for entry in read_cache.glob(f"*{cache.SUFFIX}"):
+        entry.write_bytes(pickle.dumps(Payload()))
+    assert run_cli("check", project).code == 0 and not called
+
+
 def test_another_version_s_entries_are_misses(project, read_cache, monkeypatch):
     expected = run_cli("check", project).output
     before = entries(read_cache)

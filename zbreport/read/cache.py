@@ -21,7 +21,8 @@ Entries are pickles, since the results are the model's records (a few hundred sm
 section) and pickle restores them faster than anything we would write. Unpickling can run code,
 so an entry is loaded only from a folder the user owns and no one else may write to (checked on
 POSIX; %LOCALAPPDATA% is the user's own on Windows), from a file the user owns, and only our own
-classes and a few plain ones of the standard library are rebuilt.
+records and enumerations and a few plain classes of the standard library are rebuilt: no function
+is called. The font list (fonts.py) is kept here too, as text.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ import stat
 import sys
 import time
 import zlib
+from dataclasses import is_dataclass
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TypeVar
 
@@ -295,8 +298,14 @@ class _Unpickler(pickle.Unpickler):
         return self.parts[tuple(name)]  # KeyError: a part this format lacks, a miss
 
     def find_class(self, module: str, name: str) -> object:
-        if module == "zbreport" or module.startswith("zbreport.") or (module, name) in _STANDARD:
+        """Only what results are made of: the model's records and enumerations, paths, numbers, dates;
+        never a function, nor a class that does anything when made."""
+        if (module, name) in _STANDARD:
             return super().find_class(module, name)
+        if module == "zbreport" or module.startswith("zbreport."):
+            found = super().find_class(module, name)
+            if isinstance(found, type) and (is_dataclass(found) or issubclass(found, Enum)):
+                return found
         raise pickle.UnpicklingError(f"{module}.{name} is not kept in the cache")
 
 
