@@ -338,6 +338,17 @@ def test_the_code_stamp_sees_an_edited_module(monkeypatch):
         os.utime(module, ns=(info.st_atime_ns, info.st_mtime_ns))
 
 
+def test_code_that_cannot_be_told_is_read_without_the_cache(project, read_cache, monkeypatch):
+    def unlistable(path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cache, "_stamp", None)
+    monkeypatch.setattr(cache.os, "scandir", unlistable)
+    expected = run_cli("check", project, env={"ZBREPORT_CACHE_DIR": ""}).output
+    assert run_cli("check", project).output == expected
+    assert not entries(read_cache)
+
+
 # ---------------------------------------------------------------- property: cached reads are the reads
 
 _MARKDOWN_LINES = st.sampled_from(

@@ -72,13 +72,14 @@ def reading(
     format, whose parts (tables, sections) an entry refers to rather than copies.
     """
     folder = cache_folder()
-    if folder is None:
+    stamp = _code_stamp() if folder is not None else None
+    if stamp is None:
         return read(findings)
     try:
         source = files.read_bytes(path, kind)
     except InputError:
         return read(findings)  # the reader says what is wrong with the file
-    key = (LAYOUT, _code_stamp(), reader, fmt.name if fmt is not None else "", str(path), source)
+    key = (LAYOUT, stamp, reader, fmt.name if fmt is not None else "", str(path), source)
     entry = folder / f"{_name(key)}{SUFFIX}"
     hit = _load(entry, key, fmt)
     if hit is not None:
@@ -155,7 +156,10 @@ def _text_name(kind: str, key: str) -> str:
 
 def cache_folder() -> Path | None:
     """The folder entries are kept in, made if need be; None when the cache is off or unsafe to use."""
-    folder = _configured()
+    try:
+        folder = _configured()
+    except RuntimeError:  # "~" in the variable, and no home folder known
+        return None
     if folder is None:
         return None
     try:
@@ -197,10 +201,10 @@ def _owned(info: os.stat_result) -> bool:
 # ---------------------------------------------------------------- keys
 
 
-_stamp: str | None = None
+_stamp: str | None = None  # "": the code cannot be told, the cache is not used
 
 
-def _code_stamp() -> str:
+def _code_stamp() -> str | None:
     """zbreport's files (name, size, time) and the parsers' versions, once a process.
 
     A developer who edits a reader must never get what the old one made. Looking at some eighty
@@ -214,14 +218,18 @@ def _code_stamp() -> str:
         parts = [sys.version]
         pending = [str(package)]
         while pending:
-            with os.scandir(pending.pop()) as entries:
-                for item in entries:
-                    if item.is_dir(follow_symlinks=False):
-                        if item.name != "__pycache__":
-                            pending.append(item.path)
-                    elif not item.name.endswith((".pyc", ".pyo")):
-                        info = item.stat()
-                        parts.append(f"{item.path}:{info.st_size}:{info.st_mtime_ns}")
+            try:
+                with os.scandir(pending.pop()) as entries:
+                    for item in entries:
+                        if item.is_dir(follow_symlinks=False):
+                            if item.name != "__pycache__":
+                                pending.append(item.path)
+                        elif not item.name.endswith((".pyc", ".pyo")):
+                            info = item.stat()
+                            parts.append(f"{item.path}:{info.st_size}:{info.st_mtime_ns}")
+            except OSError:  # a file gone while looked at, a folder that cannot be listed: no cache
+                _stamp = ""
+                return None
         for name in PARSERS:
             try:
                 spec = importlib.util.find_spec(name)
@@ -232,7 +240,7 @@ def _code_stamp() -> str:
                 parts.append(f"{name}:absent")
         parts.sort()
         _stamp = f"{zlib.crc32(chr(0).join(parts).encode('utf-8', 'surrogatepass')):08x}{len(parts)}"
-    return _stamp
+    return _stamp or None
 
 
 def _name(key: tuple) -> str:
