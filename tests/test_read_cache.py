@@ -324,6 +324,20 @@ def test_records_come_back_equal_and_still_frozen(project, read_cache):
         warm.sections[0].blocks[0].location = None  # type: ignore[misc]
 
 
+def test_the_report_s_own_sections_come_back_with_the_format_s_tables(project):
+    report = project / "report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8")
+        + "章节:\n  - {标题: 一、概述, 文件: 1-overview.md}\n  - {标题: 二、数据, 文件: 2-proactive.md, 表格: 表二}\n"
+        + "  - {标题: 三、申请, 文件: 3-applications.md, 表格: 表三}\n  - {标题: 四、复议, 文件: 4-review-litigation.md, 表格: 表四}\n",
+        encoding="utf-8",
+    )
+    cold = load_metadata(report, GB2021, [])
+    warm = load_metadata(report, GB2021, [])
+    assert warm == cold and [s.title for s in warm.sections] == ["一、概述", "二、数据", "三、申请", "四、复议"]
+    assert warm.sections[1] is not cold.sections[1] and warm.sections[1].table is GB2021.tables["二"]
+
+
 def test_the_code_stamp_sees_an_edited_module(monkeypatch):
     first = cache._code_stamp()
     monkeypatch.setattr(cache, "_stamp", None)
