@@ -33,6 +33,15 @@ TEMPLATE = FileKind("Word 模板", 50 * MB)
 IMAGE = FileKind("图片", 20 * MB)
 WORKBOOK = FileKind("Excel 文件", 50 * MB)
 
+# The pictures a report may hold, by their first bytes.
+IMAGE_TYPES = {b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif", b"BM": "bmp", b"II*\x00": "tiff", b"MM\x00*": "tiff"}
+
+
+def image_type(data: bytes) -> str:
+    """png, jpeg, gif, bmp or tiff, from the file's first bytes."""
+    return next(kind for magic, kind in IMAGE_TYPES.items() if data.startswith(magic))
+
+
 # Opened without waiting for a writer: a FIFO that slipped past the check cannot block.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 

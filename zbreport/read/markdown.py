@@ -66,7 +66,6 @@ _HTML_CONTAINERS = {"u": Underline, "ins": Underline, "sub": Subscript, "sup": S
 _HTML_TAG = re.compile(r"^<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)\s*>$", re.S)
 _MARK_OPEN = {"strong_open": Strong, "em_open": Emph, "s_open": Strikeout}
 _MARK_CLOSE = {"strong_close", "em_close", "s_close"}
-_IMAGE_TYPES = {b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif", b"BM": "bmp", b"II*\x00": "tiff", b"MM\x00*": "tiff"}
 _UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
 _SOFT = object()  # a source line break, resolved once the neighbouring text is known
 
@@ -411,15 +410,10 @@ class _Reader:
         except InputError as exc:
             self.error(f"无法读取图片文件“{source}”：{exc.message}", where, "image")
             return None
-        if not any(data.startswith(magic) for magic in _IMAGE_TYPES):
+        if not any(data.startswith(magic) for magic in files.IMAGE_TYPES):
             self.error(f"“{source}”不是可插入的图片（支持 PNG、JPEG、GIF、BMP、TIFF）", where, "image")
             return None
         return data
-
-
-def image_type(data: bytes) -> str:
-    """png, jpeg, gif, bmp or tiff, from the file's first bytes."""
-    return next(kind for magic, kind in _IMAGE_TYPES.items() if data.startswith(magic))
 
 
 class _PlaceholderFinder:

@@ -44,7 +44,7 @@ from ..model import (
     Underline,
     inline_text,
 )
-from ..read.markdown import image_type
+from ..read.files import image_type  # not read.markdown: a build from the read cache loads no markdown-it
 from .markup import Element, StyleSheet, el, serialize
 
 # Pictures a browser shows; a TIFF is shown by Safari alone.
