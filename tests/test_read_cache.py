@@ -135,6 +135,10 @@ def test_a_picture_added_later_is_seen(project, tmp_path):
     assert "找不到图片文件" in run_cli("check", project).output  # from the cache
     (project / "sections" / "图.png").write_bytes(tiny_png())
     assert "找不到图片文件" not in run_cli("check", project).output
+    (project / "sections" / "图.png").write_bytes(b"not a picture")
+    assert "不是可插入的图片" in run_cli("check", project).output
+    (project / "sections" / "图.png").write_bytes(tiny_png())
+    assert "不是可插入的图片" not in run_cli("check", project).output
 
 
 def tiny_png() -> bytes:

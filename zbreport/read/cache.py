@@ -103,11 +103,11 @@ def reading(
             return result  # changed while it was read: not kept under the bytes first read
     except InputError:
         return result
-    seen = {str(path)}
+    seen = {(str(path), kind), (str(path), None)}
     others = []
-    for other, other_kind in looked:
-        if str(other) not in seen:
-            seen.add(str(other))
+    for other, other_kind in looked:  # a picture is looked for, then read: both are kept
+        if (str(other), other_kind) not in seen:
+            seen.add((str(other), other_kind))
             others.append((str(other), other_kind, _fingerprint(other, other_kind)))
     _store(folder, entry, key, (others, result, found), fmt)
     return result
