@@ -48,7 +48,8 @@ def outputs(project: Path, tmp_path: Path, command: str, cache_dir: str) -> tupl
 
 @pytest.fixture
 def findings_project(project: Path) -> Path:
-    """The sample with what its readers report: a repeated key, a thematic break, raw HTML, a control character."""
+    """The sample with what its readers report: a repeated key, an unknown key, a thematic break, raw
+    HTML, a control character."""
     with (project / "tables" / "table4.yaml").open("a", encoding="utf-8") as table:
         table.write("行政复议: {结果维持: 1, 结果纠正: 0, 其他结果: 0, 尚未审结: 0}\n")
     with (project / "sections" / "5-problems.md").open("a", encoding="utf-8") as section:
