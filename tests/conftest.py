@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,22 +82,18 @@ def run_process(*args: str | Path, cwd: Path | None = None, env: dict[str, str] 
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+# The read caches (zbreport/read/cache.py) of the test run: a folder of their own, outside pytest's
+# temporary folder (tests that look for files written outside a project look there), and never the
+# developer's. Set as this file is loaded: a test module may read the sample as it is collected.
+READ_CACHES = Path(tempfile.mkdtemp(prefix="zbreport-caches-"))
+os.environ["ZBREPORT_CACHE_DIR"] = str(READ_CACHES / "session")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def read_caches():
-    """The read caches (zbreport/read/cache.py) of the test run: a folder of their own, outside
-    pytest's temporary folder (tests that look for files written outside a project look there),
-    and never the developer's. Session fixtures use one in it."""
-    import tempfile
-
-    previous = os.environ.get("ZBREPORT_CACHE_DIR")
-    folder = Path(tempfile.mkdtemp(prefix="zbreport-caches-"))
-    os.environ["ZBREPORT_CACHE_DIR"] = str(folder / "session")
-    yield folder
-    if previous is None:
-        os.environ.pop("ZBREPORT_CACHE_DIR", None)
-    else:
-        os.environ["ZBREPORT_CACHE_DIR"] = previous
-    shutil.rmtree(folder, ignore_errors=True)
+    """Session fixtures use the session's read cache; the folder goes when the run ends."""
+    yield READ_CACHES
+    shutil.rmtree(READ_CACHES, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
