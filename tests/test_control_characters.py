@@ -120,7 +120,7 @@ def test_a_quoted_escape_is_removed_with_a_warning(project):
 
 def test_the_word_writer_guards_against_what_no_reader_should_pass(tmp_path):
     """A model made by some other reader still writes: the OOXML layer cleans once more."""
-    from dataclasses import replace
+    from zbreport.records import replace
 
     from conftest import SAMPLE, assert_valid_docx
     from zbreport.assemble import assemble

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from zbreport.records import replace
 
 import pytest
 from hypothesis import given, settings

@@ -8,10 +8,10 @@ no member has rule-making power) stays "/"; otherwise "/" adds nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from .records import record
 from .format import CellKey, TableForm
 from .model import Number, Report
 
@@ -20,7 +20,7 @@ Figure = Number | str | None  # a number, "/", or None where the project has no 
 Figures = dict[str, dict[CellKey, Figure]]  # table key -> every cell of the table, totals included
 
 
-@dataclass
+@record(frozen=False)
 class Member:
     """One agency's project as the summary reads it."""
 

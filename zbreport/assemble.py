@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
 from typing import Iterable
 
+from .records import field, record, replace
 from .diagnostics import Finding, Location, Severity, shorten
 from .document import Document, DocumentBlock, DocumentSection, OfficialTable, Properties
 from .figures import FigureError, Scope, fill, scope_of
@@ -40,7 +40,7 @@ from .model import (
 )
 
 
-@dataclass
+@record(frozen=False)
 class Assembled:
     """The document, and what assembling it found (placeholders that could not be filled)."""
 

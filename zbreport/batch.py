@@ -11,15 +11,15 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, ContextManager
 
+from .records import field, record
 from .diagnostics import Finding, Severity
 from .read.project import REPORT_FILE
 
 
-@dataclass
+@record(frozen=False)
 class Outcome:
     """What one project's job came to, with the exit code the project alone would have given."""
 

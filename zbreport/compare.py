@@ -14,10 +14,10 @@ Whitespace never counts as a change: Word and LibreOffice move it around.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Literal
 
+from .records import field, record
 from .diagnostics import Location
 from .document import Document, DocumentSection, OfficialTable
 from .format import CellKey
@@ -38,7 +38,7 @@ from .reword import SPLIT, Piece, block_pieces
 Part = Literal["title", "intro", "section-title", "narrative", "template"]
 
 
-@dataclass(frozen=True)
+@record
 class Origin:
     """Where a paragraph or table of the report comes from in the project."""
 
@@ -54,7 +54,7 @@ class Origin:
         return []
 
 
-@dataclass
+@record(frozen=False)
 class Unit:
     """A paragraph or table of one of the two files, as text to match."""
 
@@ -71,7 +71,7 @@ class Unit:
 ChangeKind = Literal["changed", "split", "merged", "added", "removed"]
 
 
-@dataclass
+@record(frozen=False)
 class ParagraphChange:
     kind: ChangeKind
     olds: list[Unit]  # as built now, with their origins
@@ -93,7 +93,7 @@ class ParagraphChange:
         return self.after.origin if self.after is not None else None
 
 
-@dataclass(frozen=True)
+@record
 class CellChange:
     """A value retyped in an official table (`table` 二/三/四) or in a Markdown table (`table` None)."""
 
@@ -108,7 +108,7 @@ class CellChange:
     grid: GridTable | None = None  # the Markdown table; `key` is then (row, column) in the printed grid
 
 
-@dataclass(frozen=True)
+@record
 class Remark:
     """A tracked change or a comment, with the paragraph or cell it sits on."""
 
@@ -122,7 +122,7 @@ class Remark:
     added: bool = False  # on a paragraph the editor added
 
 
-@dataclass
+@record(frozen=False)
 class Comparison:
     paragraphs: list[ParagraphChange] = field(default_factory=list)
     cells: list[CellChange] = field(default_factory=list)

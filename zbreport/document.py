@@ -7,12 +7,11 @@ A writer never evaluates, never reads a file and never knows the format's rules;
 
 from __future__ import annotations
 
-from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import Union
 
-from .records import record
+from .records import field, record
 from .format import CellKey, Layout
 from .model import Block
 

@@ -18,11 +18,10 @@ import difflib
 import functools
 import re
 from itertools import combinations
-from dataclasses import replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable, Union
 
-from .records import record
+from .records import record, replace
 from .format import CellForm, CellKey, Format, TableForm, normalize_label
 from .model import Metadata, Number, Report, Rounding, format_number
 from .format.labels import label_key

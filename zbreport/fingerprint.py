@@ -15,13 +15,12 @@ import hashlib
 import html
 import io
 import zipfile
-from dataclasses import field
 from pathlib import Path
 from typing import Literal
 
 from lxml import etree
 
-from .records import record
+from .records import field, record
 from .diagnostics import InputError
 from .model import Report
 

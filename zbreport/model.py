@@ -6,13 +6,12 @@ imported report; every value keeps the location it was read from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal, Union
 
-from .records import record
+from .records import field, record
 from .diagnostics import Location
 from .format import CellKey, Format, SectionForm, TableForm
 
@@ -263,7 +262,7 @@ class Entry:
     note: str = ""  # what follows the number, printed with it
 
 
-@dataclass
+@record(frozen=False)
 class TableData:
     """One official table's values: what the file gave, and the totals zbreport computed."""
 
@@ -439,7 +438,7 @@ class PreviousYear:
         return self.values.get(table, {}).get(key)
 
 
-@dataclass
+@record(frozen=False)
 class Report:
     """A whole report as read: metadata, sections, the official tables and last year's figures."""
 

@@ -15,11 +15,11 @@ The result is a plan: each file's new text, and what was not written. Writing is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from .records import field, record
 from .compare import Comparison, Origin, ParagraphChange
 from .diagnostics import Location
 from .document import Document, OfficialTable
@@ -46,7 +46,7 @@ from .write.paragraph_markdown import inline_markdown
 from .write.sources import MarkdownText, SourceFile, YamlText, _Block, yaml_block, yaml_string
 
 
-@dataclass(frozen=True)
+@record
 class NotWritten:
     """An editor's change pull does not write, and why."""
 
@@ -54,7 +54,7 @@ class NotWritten:
     message: str
 
 
-@dataclass
+@record(frozen=False)
 class FileChange:
     source: SourceFile
     text: str
@@ -65,7 +65,7 @@ class FileChange:
         return self.source.encoded(self.text)
 
 
-@dataclass
+@record(frozen=False)
 class Plan:
     files: list[FileChange] = field(default_factory=list)
     not_written: list[NotWritten] = field(default_factory=list)

@@ -17,17 +17,17 @@ number or a footnote, without this module knowing how), and the edited text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Hashable, Union
 
+from .records import field, record, replace
 from .model import Code, Container, Heading, Image, Inline, LineBreak, Link, Note, Paragraph, Placeholder, Text
 
 SPLIT = "\u2029"  # PARAGRAPH SEPARATOR: where an editor split one paragraph into several
 Mark = Union[Container, Code]  # a Code node marks its characters as code, innermost
 
 
-@dataclass(frozen=True)
+@record
 class Piece:
     """A stretch of a paragraph's text and where it comes from.
 
@@ -41,7 +41,7 @@ class Piece:
     owner: Hashable = None  # which part of the old text it belongs to (a run-in heading, the paragraph)
 
 
-@dataclass(frozen=True)
+@record
 class FigureEdit:
     """The editor changed a placeholder's value: the placeholder stays, this is reported."""
 
@@ -50,7 +50,7 @@ class FigureEdit:
     new: str
 
 
-@dataclass
+@record(frozen=False)
 class Atom:
     """One element of the rebuilt paragraph: a character, a node, or a split."""
 
@@ -61,7 +61,7 @@ class Atom:
     owner: Hashable = None
 
 
-@dataclass
+@record(frozen=False)
 class Reworded:
     atoms: list[Atom]
     figures: list[FigureEdit] = field(default_factory=list)
@@ -398,7 +398,7 @@ def nodes_of(atoms: list[Atom]) -> tuple[Inline, ...]:
     return _merged(root)
 
 
-@dataclass(frozen=True)
+@record
 class _CodeChar:
     char: str
     code: int  # which Code node it came from: two spans of code stay two

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import queue
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .records import record
 from .diagnostics import InputError
 
 # What a build writes, and what editors and office suites leave beside a file while it is open
@@ -23,7 +23,7 @@ STEP_MS = 200  # changes closer together than this are one save
 READY_MS = 300
 
 
-@dataclass(frozen=True)
+@record
 class Inputs:
     """What a build reads: folders (with everything in them) and single files."""
 

@@ -14,10 +14,9 @@ equation blaming totals that are right.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import field, replace
 from pathlib import Path
 
-from ..records import record
+from ..records import field, record, replace
 from ..diagnostics import Finding, Location, Severity
 from ..format import Balance, CellKey, Total
 from ..model import Number, TableData, format_number

@@ -1,9 +1,9 @@
 """`build` and `watch`: the report written as .docx, .html or .pdf, once, for many projects, or on every save."""
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..records import record
 from .. import controls
 from ..batch import Outcome
 from ..check.rules import has_errors
@@ -23,7 +23,7 @@ def build(projects: list[Path], output: Path | None, template: Path | None, forc
     raise Exit(_build_once(project, kinds, output, template, force).code)
 
 
-@dataclass
+@record(frozen=False)
 class _Built:
     """A build of one project: its exit code, and what was read (watch needs it)."""
 

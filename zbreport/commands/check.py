@@ -1,8 +1,8 @@
 """`check` and `preview`: findings about a project or a published report, and its tables drawn."""
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..records import record
 from ..assemble import assemble
 from ..batch import Outcome
 from ..check.rules import has_errors
@@ -14,7 +14,7 @@ from .projects import FORMAT, _assembled, _audit_published, _one_project, _proje
 from .running import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, Exit, OutputFormat, _check_payload, _fail, out, say, write_json
 
 
-@dataclass
+@record(frozen=False)
 class _Checked:
     """One report checked: its findings, or why it could not be read."""
 

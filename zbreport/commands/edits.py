@@ -1,10 +1,10 @@
 """`diff` and `pull`: what editors changed in Word, listed or written back to the project."""
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..records import record
 from ..check.rules import has_errors
 from ..diagnostics import Finding, Location
 from ..document import Document
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..pull import Plan
 
 
-@dataclass
+@record(frozen=False)
 class _Compared:
     loaded: LoadedProject
     document: Document

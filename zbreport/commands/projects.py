@@ -1,10 +1,10 @@
 """What several commands share: a project read, checked and assembled, where its report goes, a
 published report read, and a job run over many projects."""
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..records import record
 from ..assemble import assemble
 from ..batch import Outcome
 from ..check.rules import check_report
@@ -38,7 +38,7 @@ def _assembled(loaded: LoadedProject, template: "Template | None") -> tuple[Docu
     return assembled.document, sorted(findings, key=sort_key)
 
 
-@dataclass
+@record(frozen=False)
 class _Prepared:
     """A project read, checked and assembled for writing; `notes` are about this machine (fonts)."""
 

@@ -6,9 +6,9 @@ template with it and warns where they differ. Lengths in millimetres, sizes in p
 
 from __future__ import annotations
 
-from dataclasses import field
+from ..records import field, record
 
-from ..records import record
+
 
 
 @record

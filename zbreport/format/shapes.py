@@ -8,10 +8,10 @@ is never typed twice.
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from typing import Iterator, Literal
 
-from ..records import record
+from ..records import field, record
+
 
 CellKey = tuple[str, str]  # (row key, column key)
 CellKind = Literal["count", "amount"]  # count: 件, a whole number; amount: 万元, may be decimal

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..records import field, record, replace
 from . import cache, files
 from .. import controls
 from ..diagnostics import Finding, InputError, Location, Severity
@@ -54,7 +54,7 @@ TABLES_DIR = "tables"
 
 
 
-@dataclass
+@record(frozen=False)
 class LoadedProject:
     """A project as read, with the fixable problems found while reading it."""
 

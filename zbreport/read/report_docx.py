@@ -14,12 +14,12 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Literal, Union
 
 from lxml import etree
 
+from ..records import field, record
 from ..diagnostics import InputError, Location
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -40,7 +40,7 @@ _BREAKS = {w("br"), w("cr")}
 _CONTAINERS = {w("sdt"), w("sdtContent"), w("customXml"), w("smartTag")}  # wrappers around body content
 
 
-@dataclass(frozen=True)
+@record
 class Revision:
     """A tracked change: text inserted or deleted, by whom and when."""
 
@@ -51,7 +51,7 @@ class Revision:
     paragraph_mark: bool = False  # a paragraph split (mark inserted) or joined (mark deleted)
 
 
-@dataclass(frozen=True)
+@record
 class Comment:
     id: str
     author: str
@@ -60,7 +60,7 @@ class Comment:
     anchor: str = ""  # the text the comment is attached to
 
 
-@dataclass
+@record(frozen=False)
 class Piece:
     """A stretch of a paragraph's text, and which reading it belongs to."""
 
@@ -70,7 +70,7 @@ class Piece:
     deleted: bool = False
 
 
-@dataclass
+@record(frozen=False)
 class RawParagraph:
     style: str
     pieces: list[Piece] = field(default_factory=list)
@@ -82,7 +82,7 @@ class RawParagraph:
         return "".join(p.text for p in self.pieces if not (p.deleted if accept else p.inserted))
 
 
-@dataclass
+@record(frozen=False)
 class Paragraph:
     """A paragraph in one reading: its text, and the tracked changes and comments on it."""
 
@@ -92,7 +92,7 @@ class Paragraph:
     comments: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record(frozen=False)
 class Table:
     """A table by grid position: each cell's text at the row and column where it starts."""
 
@@ -109,7 +109,7 @@ class Table:
 Item = Union[Paragraph, Table]
 
 
-@dataclass
+@record(frozen=False)
 class _RawTable:
     n_rows: int
     n_cols: int

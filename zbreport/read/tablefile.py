@@ -9,11 +9,11 @@ it leaves missing, so one problem gives one finding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from ..records import field, record
 from . import files, sourceyaml
 from ..diagnostics import Finding, Location, Severity
 from ..format import CellForm, CellKey, Format, TableForm
@@ -22,7 +22,7 @@ from ..model import Entry, TableData, compute_totals
 from .values import read_value
 
 
-@dataclass
+@record(frozen=False)
 class _LabelNode:
     """One level of a table file's expected nesting, children by their official label."""
 

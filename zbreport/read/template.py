@@ -12,13 +12,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from ..records import field, record
 from . import files
-from ..records import record
 from ..diagnostics import Finding, InputError, Location, Severity, shorten
 from ..fonts import missing_fonts
 from ..model import TemplatePlaceholders
@@ -45,7 +44,7 @@ class TemplateText:
     where: str  # 正文, 正文表格, 页眉, 页脚, 脚注, 尾注, 批注
 
 
-@dataclass
+@record(frozen=False)
 class Template:
     path: Path
     document: WordDocument

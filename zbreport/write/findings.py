@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from ..records import replace
 from ..controls import visible
 from ..diagnostics import Finding, Location, Severity
 from .console import LazyConsole, Span

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass, field
 
+from ..records import field, record
 from ..diagnostics import Finding, Severity
 from ..document import Document, DocumentBlock, DocumentSection, OfficialTable
 from ..format import Layout, LayoutCell
@@ -140,7 +140,7 @@ body {{ margin: 0; background: #fff; color: #111; }}
 """
 
 
-@dataclass
+@record(frozen=False)
 class RenderedPage:
     html: str
     findings: list[Finding] = field(default_factory=list)  # what the page could not show
@@ -172,7 +172,7 @@ def render_html(document: Document, generator: str = "zbreport") -> RenderedPage
     return RenderedPage("<!DOCTYPE html>\n" + serialize(page) + "\n", writer.findings)
 
 
-@dataclass
+@record(frozen=False)
 class _FootnoteEntry:
     number: int
     blocks: tuple

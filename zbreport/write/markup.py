@@ -8,9 +8,10 @@ a text child or an attribute value of an `Element`, and both are escaped. The on
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from html import escape
 from typing import Iterable, Union
+
+from ..records import field, record
 
 # Elements without an end tag in HTML; written `<br>`, never `<br/>` or `<br></br>`.
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
@@ -38,7 +39,7 @@ def clean(text: str) -> str:
     return _FORBIDDEN.sub("\ufffd", text)
 
 
-@dataclass(frozen=True)
+@record
 class StyleSheet:
     """zbreport's own CSS: the one text written unescaped, so it must not close its element."""
 
@@ -52,7 +53,7 @@ class StyleSheet:
 Child = Union["Element", str, StyleSheet, None]
 
 
-@dataclass
+@record(frozen=False)
 class Element:
     tag: str
     attrs: dict[str, str | int | bool | None] = field(default_factory=dict)

@@ -10,8 +10,8 @@ every published character is escaped and figures are text.)
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
+from ..records import replace
 from ..model import (
     Code,
     Container,

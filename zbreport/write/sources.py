@@ -9,18 +9,18 @@ edited as a whole and written by the caller, all files together.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from ..records import field, record
 from ..diagnostics import InputError, Location
 from ..read.markdown import parse_tokens
 
 # ---------------------------------------------------------------- a file's text and encoding
 
 
-@dataclass
+@record(frozen=False)
 class SourceFile:
     """A project file's text as read, and how to write it back the same way."""
 
@@ -64,7 +64,7 @@ _ATX = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
 _COMMENT = re.compile(r"^\s*<!--(.*?)-->\s*$", re.S)
 
 
-@dataclass
+@record(frozen=False)
 class _Block:
     kind: str  # "paragraph" or "heading"
     start: int  # line index in the text (0-based)
@@ -74,7 +74,7 @@ class _Block:
     level: int = 0  # a heading's
 
 
-@dataclass
+@record(frozen=False)
 class MarkdownText:
     """A Markdown text addressed by its blocks' lines, as the narrative reader numbered them.
 
@@ -261,7 +261,7 @@ class MarkdownText:
 # ---------------------------------------------------------------- YAML
 
 
-@dataclass
+@record(frozen=False)
 class YamlText:
     """A YAML text whose scalars are replaced where they stand, found by their line and column."""
 

@@ -9,9 +9,10 @@ knowing the official format and nothing about the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal, Union
+
+from ...records import field, record
 
 Role = Literal["title", "heading", "paragraph", "item"]
 MAX_SPAN = 64  # columns a cell may span: the widest official table has 15, so more is a broken file
@@ -20,7 +21,7 @@ MAX_SPAN = 64  # columns a cell may span: the widest official table has 15, so m
 PAGE_NUMBER = re.compile(r"^\s*(?:[—–\-－‒―]+\s*\d*\s*[—–\-－‒―]*|\d+\s*[—–\-－‒―]+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
 
 
-@dataclass
+@record(frozen=False)
 class TextBlock:
     """A heading, paragraph or list item as published.
 
@@ -38,7 +39,7 @@ class TextBlock:
     page: int = 0  # PDF page, from 1; 0 where the format has no pages
 
 
-@dataclass(eq=False)  # cells are told apart by identity: a merged cell is one cell at many positions
+@record(frozen=False, eq=False)  # cells are told apart by identity: a merged cell is one cell at many positions
 class Cell:
     """One cell of a table as drawn: where it starts in the grid and how far it spans."""
 
@@ -49,7 +50,7 @@ class Cell:
     colspan: int = 1
 
 
-@dataclass
+@record(frozen=False)
 class TableBlock:
     """A table: its cells, each once, at the grid position where it starts."""
 
@@ -82,7 +83,7 @@ class TableBlock:
 Block = Union[TextBlock, TableBlock]
 
 
-@dataclass
+@record(frozen=False)
 class Note:
     """Something in the file that a project cannot hold (an image, a footnote, a text box…)."""
 
@@ -90,7 +91,7 @@ class Note:
     page: int = 0
 
 
-@dataclass
+@record(frozen=False)
 class Published:
     """A published report as its reader saw it."""
 

@@ -8,11 +8,11 @@ parts a report needs are ever inflated (each within `limits`), and no DTD is eve
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from ...records import field, record
 from ...diagnostics import InputError, Location
 from . import limits
 from .blocks import MAX_SPAN, Block, Cell, Note, Published, TableBlock, TextBlock
@@ -35,7 +35,7 @@ _SKIPPED |= {"{http://schemas.openxmlformats.org/markup-compatibility/2006}Alter
 _LITERAL_MARKER = re.compile(r"^(\d{1,3}[.．、]|[●•·▪■◆\-–])\s?")
 
 
-@dataclass
+@record(frozen=False)
 class _Style:
     name: str
     heading: int = 0  # 1–9 from the name or the outline level; 0 for none
@@ -45,14 +45,14 @@ class _Style:
     linked_heading: int = 0  # a character style linked to a heading style ("Heading 2 Char")
 
 
-@dataclass
+@record(frozen=False)
 class _Level:
     fmt: str
     text: str
     start: int
 
 
-@dataclass
+@record(frozen=False)
 class _Numbering:
     levels: dict[str, dict[int, _Level]] = field(default_factory=dict)  # numId → ilvl → level
     counters: dict[str, list[int]] = field(default_factory=dict)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ...records import field, record, replace
 from ...diagnostics import Finding, Location, Severity
 from ...format import Format, SectionForm
 from ...model import (
@@ -35,7 +35,7 @@ from .blocks import Published, TableBlock, TextBlock, join_continued_tables
 from .tables import TableReading, data_for, old_format_name, read_table, table_kind
 
 
-@dataclass
+@record(frozen=False)
 class PublishedReport:
     report: Report
     findings: list[Finding] = field(default_factory=list)  # about the report: labels, structure, the old format

@@ -17,11 +17,11 @@ import io
 import time
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from ...records import record
 from ...diagnostics import InputError, Location
 from .. import files
 
@@ -47,7 +47,7 @@ def check_file(path: Path) -> None:
         )
 
 
-@dataclass
+@record(frozen=False)
 class Deadline:
     """A reader checks it between pages and blocks, so a slow file ends with a message."""
 

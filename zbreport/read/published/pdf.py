@@ -17,9 +17,9 @@ import statistics
 import struct
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...records import field, record
 from ...diagnostics import InputError, Location
 from ...format import Format
 from ...format.labels import label_key
@@ -31,7 +31,7 @@ MAX_STROKES = 5000  # lines and rectangles on a page: 表三 drawn cell by cell 
 MARGIN_ZONE = 0.09  # top and bottom share of a page where running headers and page numbers sit
 
 
-@dataclass
+@record(frozen=False)
 class _Line:
     chars: list[dict]
     top: float
@@ -42,7 +42,7 @@ class _Line:
     text: str = ""
 
 
-@dataclass
+@record(frozen=False)
 class _Page:
     number: int
     width: float
@@ -51,7 +51,7 @@ class _Page:
     tables: list[_RawTable] = field(default_factory=list)
 
 
-@dataclass
+@record(frozen=False)
 class _RawCell:
     x0: float
     top: float
@@ -60,7 +60,7 @@ class _RawCell:
     text: str
 
 
-@dataclass
+@record(frozen=False)
 class _RawTable:
     """A ruled table as drawn on one page (or several, once joined): rectangles and their text."""
 

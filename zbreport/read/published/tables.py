@@ -9,9 +9,9 @@ extra column is read the same. Totals are read as published: `check` compares th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from ...records import field, record
 from ...diagnostics import Finding, Location, Severity
 from ...format import CellForm, CellKey, Format, TableForm
 from ...format.labels import LabelReading, damaged_warning, fold, label_key, read_label, superseded, unknown_error
@@ -26,7 +26,7 @@ def old_format_name(fmt: Format) -> str:
     return f"2019年试行格式（{fmt.superseded_name}）" if fmt.superseded_name else "旧版格式"
 
 
-@dataclass
+@record(frozen=False)
 class TableReading:
     entries: dict[CellKey, Entry] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
 
+from ...records import record
 from ...format import Format, SectionForm
 from ...words import CONTACT_KEYS
 
@@ -26,7 +26,7 @@ def chinese_year(text: str) -> int:
     return int("".join(_CHINESE_DIGITS.get(c, c) for c in text))
 
 
-@dataclass(frozen=True)
+@record
 class Title:
     issuer: str
     year: int
@@ -80,7 +80,7 @@ _TRAILING = re.compile(r"[。：:；;，,\s]+$")
 MAX_SECTION_TITLE_CHARS = 50
 
 
-@dataclass(frozen=True)
+@record
 class SectionTitle:
     form: SectionForm
     score: float
