@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from dataclasses import FrozenInstanceError
+from zbreport.records import FrozenInstanceError
 from pathlib import Path
 
 import pytest

@@ -68,6 +68,11 @@ def fields(obj: object) -> tuple[Field, ...]:
         raise TypeError(f"{cls.__qualname__} is not a record") from None
 
 
+def is_record(cls: type) -> bool:
+    """Whether `cls` was made by `@record` (not merely inherits from such a class)."""
+    return "__record_fields__" in vars(cls)
+
+
 def replace(obj: T, /, **changes: Any) -> T:
     """A copy of `obj` with some fields changed, as `dataclasses.replace`."""
     for f in fields(obj):

@@ -34,12 +34,12 @@ import stat
 import sys
 import time
 import zlib
-from dataclasses import is_dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TypeVar
 
 from . import files
+from ..records import is_record
 from ..diagnostics import Finding, InputError
 
 if TYPE_CHECKING:
@@ -326,7 +326,7 @@ class _Unpickler(pickle.Unpickler):
             return super().find_class(module, name)
         if module == "zbreport" or module.startswith("zbreport."):
             found = super().find_class(module, name)
-            if isinstance(found, type) and (is_dataclass(found) or issubclass(found, Enum)):
+            if isinstance(found, type) and (is_record(found) or issubclass(found, Enum)):
                 return found
         raise pickle.UnpicklingError(f"{module}.{name} is not kept in the cache")
 
