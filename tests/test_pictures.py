@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from zbreport.write.images import read_picture
+from zbreport.read.pictures import read_picture
 
 EMU_PER_INCH = 914400
 
@@ -94,3 +94,33 @@ def test_pictures_keep_their_printed_size_in_the_report(project: Path):
     assert extents[0] == (str(3 * EMU_PER_INCH).encode(), str(int(1.5 * EMU_PER_INCH)).encode())
     width, height = (int(v) for v in extents[1])
     assert abs(width - 156 * 36000) < 36000 and abs(2 * height - width) <= 2  # the GB/T 9704 text block, proportions kept
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 5, "已损坏"),  # the PNG signature, then nothing readable
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "已损坏"),  # a JFIF segment cut short, no frame
+        (b"GIF89a\x01", "已损坏"),
+        (png(0, 10), "宽或高为 0"),
+    ],
+    ids=["png-cut", "jpeg-cut", "gif-cut", "png-no-width"],
+)
+def test_a_damaged_picture_is_the_clerk_s_error_at_its_line(project: Path, data: bytes, said: str):
+    """A picture whose first bytes say PNG or JPEG but whose header cannot be read: an error at
+    the Markdown line that inserts it (it was an internal error, from the Word writer)."""
+    (project / "sections" / "坏.png").write_bytes(data)
+    section = project / "sections" / "6-other.md"
+    text = section.read_text(encoding="utf-8") + "\n![示意图](坏.png)\n"
+    section.write_text(text, encoding="utf-8")
+    line = text.count("\n")
+    for command in (("check", project), ("build", project, "-o", project / "报告.docx")):
+        result = run_cli(*command)
+        assert result.code == 1, result.output
+        assert f"6-other.md:{line}" in result.output and said in result.output and "内部错误" not in result.output
+
+
+def test_a_resolution_of_0_is_word_s_default():
+    """A header saying 0 dots per inch (a PNG of 10 dots a metre) is sized at 72 dpi, not divided by 0."""
+    picture = read_picture(png(144, 72, 10))
+    assert picture.horz_dpi == 0 and (picture.width, picture.height) == (2 * EMU_PER_INCH, EMU_PER_INCH)

@@ -413,6 +413,12 @@ class _Reader:
         if not any(data.startswith(magic) for magic in files.IMAGE_TYPES):
             self.error(f"“{source}”不是可插入的图片（支持 PNG、JPEG、GIF、BMP、TIFF）", where, "image")
             return None
+        from .pictures import picture_problem
+
+        problem = picture_problem(data)
+        if problem is not None:
+            self.error(f"无法插入图片“{source}”：{problem}", where, "image")
+            return None
         return data
 
 

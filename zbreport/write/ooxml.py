@@ -20,7 +20,7 @@ from lxml.etree import SubElement
 from .. import controls
 from ..records import record
 from . import package as opc
-from .images import read_picture
+from ..read.pictures import read_picture
 from .package import PARSER, Part, WordDocument
 
 NAMESPACES = {

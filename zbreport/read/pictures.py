@@ -1,5 +1,8 @@
 """What a picture's header says: its kind, size in pixels and resolution, for its size in Word.
 
+Read where the narrative is read (a damaged header is the clerk's error there, at its line), and
+again by the Word writer, which sizes the picture by it.
+
 PNG, GIF, BMP, JPEG (its JFIF or Exif segment) and TIFF, read as python-docx read them when it
 wrote zbreport's reports, so a picture keeps the size it had: 72 dpi where a file gives none
 (96 for a BMP), the resolution rounded to whole dots per inch.
@@ -26,11 +29,23 @@ class Picture:
     @property
     def width(self) -> int:
         """The native width in EMU, at the picture's resolution (72 dpi when it gives none)."""
-        return int(self.px_width / self.horz_dpi * EMU_PER_INCH)
+        return int(self.px_width / (self.horz_dpi or 72) * EMU_PER_INCH)  # a resolution of 0: Word's default
 
     @property
     def height(self) -> int:
-        return int(self.px_height / self.vert_dpi * EMU_PER_INCH)
+        return int(self.px_height / (self.vert_dpi or 72) * EMU_PER_INCH)
+
+
+def picture_problem(data: bytes) -> str | None:
+    """Why Word could not be given this picture at its size, or None: a header cut short or
+    damaged, or a width or height of 0."""
+    try:
+        picture = read_picture(data)
+    except (ValueError, struct.error, IndexError):
+        return "图片已损坏：读不出它的尺寸"
+    if min(picture.px_width, picture.px_height) <= 0:
+        return "图片的宽或高为 0"
+    return None
 
 
 def read_picture(data: bytes) -> Picture:
