@@ -13,6 +13,7 @@ import sys
 from contextlib import contextmanager
 from unittest import mock
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from rich.console import Console
@@ -27,6 +28,35 @@ TRICKY = list("[]:\\/\t\r\n\x07\x08\x0b\x0c\x1b \u3000\xa0") + ["[bold]", ":smil
 TEXT = st.lists(st.one_of(st.sampled_from(TRICKY), st.characters(codec="utf-8")), max_size=12).map("".join)
 
 
+
+@contextmanager
+def terminal_kind(term: str | None, colorterm: str | None = None, no_color: str | None = None):
+    """TERM, COLORTERM and NO_COLOR as given (None: unset)."""
+    with mock.patch.dict(os.environ):
+        for name, value in (("TERM", term), ("COLORTERM", colorterm), ("NO_COLOR", no_color)):
+            os.environ.pop(name, None)
+            if value is not None:
+                os.environ[name] = value
+        yield
+
+
+TERMINALS = st.tuples(
+    st.sampled_from([None, "xterm", "xterm-256color", "xterm-16color", "xterm-kitty", "screen", "linux", "dumb", "unknown"]),
+    st.sampled_from([None, "", "truecolor", "24bit"]),
+    st.sampled_from([None, None, "", "1"]),
+)
+STYLES = st.sampled_from(["", "bold", "bold white on red", "bold black on yellow", "dim", "cyan", "yellow", "bold red", "italic"])
+
+
+@pytest.fixture(autouse=True, scope="module")
+def no_colour_variables():
+    """The tests set NO_COLOR (and TERM, COLORTERM) themselves where they mean to."""
+    with mock.patch.dict(os.environ):
+        for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR"):
+            os.environ.pop(name, None)
+        yield
+
+
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
@@ -37,7 +67,7 @@ def captured_stdout(terminal: bool = False):
     """stdout as a pipe would be (or a terminal), with no variable telling rich otherwise."""
     buffer = Terminal() if terminal else io.StringIO()
     with mock.patch.dict(os.environ), mock.patch.object(sys, "stdout", buffer):
-        for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR"):
+        for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):  # NO_COLOR: see no_colour_variables
             os.environ.pop(name, None)
         yield buffer
 
@@ -80,11 +110,12 @@ def test_a_line_is_written_as_rich_writes_it(text, terminal):
     )
 
 
-@given(TEXT, TEXT, st.booleans())
-def test_styled_pieces_are_written_as_rich_writes_them(first, second, terminal):
-    spans = [(first, "bold red"), ("[R1] ", "dim"), (second, "")]
-    written, _ = spans_by_lazy(spans, terminal)
-    assert written == by_rich(Text.assemble(*spans), terminal=terminal, soft_wrap=True)
+@given(TEXT, TEXT, st.booleans(), STYLES, TERMINALS)
+def test_styled_pieces_are_written_as_rich_writes_them(first, second, terminal, style, kind):
+    spans = [(first, "bold red"), ("[R1] ", "dim"), (second, style)]
+    with terminal_kind(*kind):
+        written, _ = spans_by_lazy(spans, terminal)
+        assert written == by_rich(Text.assemble(*spans), terminal=terminal, soft_wrap=True)
 
 
 def test_plain_lines_do_not_need_rich():
@@ -99,9 +130,16 @@ def test_plain_lines_do_not_need_rich():
 
 
 def test_styles_on_a_terminal_are_rich_s():
-    written, made = spans_by_lazy([("错误 ", "bold red"), ("表三", "")], terminal=True)
-    assert made and "\x1b[" in written
-    assert spans_by_lazy([("已生成：", ""), ("报告.docx", "")], terminal=True) == ("已生成：报告.docx\n", False)
+    spans = [("错误 ", "bold red"), ("表三", "")]
+    with terminal_kind("xterm-256color"):
+        assert spans_by_lazy(spans, terminal=True) == ("\x1b[1;31m错误 \x1b[0m表三\n", False)
+        assert by_rich(Text.assemble(*spans), terminal=True, soft_wrap=True) == "\x1b[1;31m错误 \x1b[0m表三\n"
+        assert spans_by_lazy([("已生成：", ""), ("报告.docx", "")], terminal=True) == ("已生成：报告.docx\n", False)
+        written, made = spans_by_lazy([("注", "italic magenta")], terminal=True)  # a style not in SGR: rich's
+        assert made and written == by_rich(Text.assemble(("注", "italic magenta")), terminal=True, soft_wrap=True)
+    with terminal_kind("dumb"):  # rich writes no colours there: left to rich
+        written, made = spans_by_lazy(spans, terminal=True)
+        assert made and written == "错误 表三\n"
 
 
 def test_force_color_gets_rich():
@@ -112,7 +150,6 @@ def test_force_color_gets_rich():
     assert console._console is not None
 
 
-STYLES = st.sampled_from(["", "bold", "bold white on red", "dim"])
 LINE = st.builds(
     Line,
     st.lists(st.tuples(TEXT, STYLES), max_size=4).map(tuple),
@@ -131,13 +168,14 @@ def columns(value: str | None):
         yield
 
 
-@given(st.lists(LINE, max_size=5), st.booleans(), COLUMNS)
-@example([Line((("说明" * 45, ""),), wraps=False, crops=True)], False, None)  # wider than 80: rich cuts it
-@example([Line((("三、收到和处理", "bold"),), wraps=True), Line((), wraps=True)], False, "12")
-@example([Line((), wraps=False)], False, "0")  # rich writes nothing at all at a width of 0
-def test_drawn_lines_are_written_as_rich_writes_them(lines, terminal, width):
+@given(st.lists(LINE, max_size=5), st.booleans(), COLUMNS, TERMINALS)
+@example([Line((("说明" * 45, ""),), wraps=False, crops=True)], False, None, (None, None, None))  # wider than 80: rich cuts it
+@example([Line((("三、收到和处理", "bold"),), wraps=True), Line((), wraps=True)], False, "12", (None, None, None))
+@example([Line((), wraps=False)], False, "0", (None, None, None))  # rich writes nothing at all at a width of 0
+@example([Line((("  9", "bold white on red"), ("│", "")), wraps=False, crops=True)], True, "80", ("xterm", "truecolor", None))
+def test_drawn_lines_are_written_as_rich_writes_them(lines, terminal, width, kind):
     """The preview's lines: written without rich only where rich would write the same bytes."""
-    with columns(width):
+    with columns(width), terminal_kind(*kind):
         try:
             expected = by_rich(Lines(tuple(lines)), terminal=terminal)
         except ValueError:  # COLUMNS="²": rich cannot read it either
@@ -164,6 +202,9 @@ def test_a_plain_preview_needs_no_rich_console():
     with columns("80"), captured_stdout() as buffer:
         console.print(lines)
     assert buffer.getvalue() == "二、主动公开\n┌──┐\n" and console._console is None
-    with columns("80"), captured_stdout(terminal=True) as buffer:
+    with columns("80"), terminal_kind("xterm"), captured_stdout(terminal=True) as buffer:
         console.print(lines)
-    assert "\x1b[1m" in buffer.getvalue() and console._console is not None, "a terminal gets the styles"
+    assert buffer.getvalue() == "\x1b[1m二、主动公开\x1b[0m\n┌──┐\n" and console._console is None, "a terminal gets the styles"
+    with columns("80"), terminal_kind("xterm", no_color="1"), captured_stdout(terminal=True) as buffer:
+        console.print(lines)
+    assert buffer.getvalue() == "\x1b[1m二、主动公开\x1b[0m\n┌──┐\n" and console._console is not None, "NO_COLOR: rich decides"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+import struct
 from pathlib import Path
 
 import pytest
@@ -207,7 +208,8 @@ def test_footnotes_links_lists_quotes_code_and_pictures(project: Path, tmp_path:
 
 
 def test_a_tiff_picture_is_reported_not_hidden(project: Path, tmp_path: Path):
-    (project / "sections" / "scan.tif").write_bytes(b"II*\x00" + b"\x00" * 60)
+    directory = struct.pack("<H", 2) + struct.pack("<HHLHH", 256, 3, 1, 10, 0) + struct.pack("<HHLHH", 257, 3, 1, 10, 0)
+    (project / "sections" / "scan.tif").write_bytes(b"II*\x00" + struct.pack("<L", 8) + directory + b"\x00" * 4)  # 10 × 10
     other = project / "sections" / "6-other.md"
     other.write_text(other.read_text(encoding="utf-8") + "\n\n![扫描件](scan.tif)\n", encoding="utf-8")
     out = tmp_path / "page.html"

@@ -2,10 +2,14 @@
 
 Most runs of `check` and `build` print a few plain lines. rich writes a line of plain text as
 it is, to a terminal or not; and a styled line too, where the stream is not a terminal (a pipe,
-a file, a CI log, an editor's task runner): it then writes the text without its styles. Such
-lines are written here directly, without importing rich (about 20 ms of a 150 ms start).
-Whatever rich would change or draw goes to a real Console, made on first use: markup, emoji
-codes, control characters, wrapping, tables, and styles on a terminal.
+a file, a CI log, an editor's task runner): it then writes the text without its styles. On a
+terminal it writes each styled piece between the SGR codes of its style, and the few styles
+zbreport uses (SGR below) are standard colours, the same codes in every colour system rich knows.
+Such lines, and the preview's grid when it fits, are written here directly, without importing
+rich (about 25 ms of a 100 ms start); tests hold the bytes to rich's. Whatever rich would change
+or decide goes to a real Console, made on first use: markup, emoji codes, control characters,
+wrapping, tables, other styles, Windows, Jupyter, and a terminal that TTY_COMPATIBLE,
+FORCE_COLOR, NO_COLOR or a dumb TERM set apart.
 """
 
 from __future__ import annotations
@@ -53,6 +57,14 @@ class Lines:
         ))
 
 
+# The styles zbreport's lines use, as rich writes them on a terminal: standard colours, which rich
+# writes with the same codes in its 16-colour, 256-colour and true-colour systems.
+SGR = {
+    "bold": "1", "dim": "2", "cyan": "36", "yellow": "33", "bold red": "1;31",
+    "bold white on red": "1;37;41", "bold black on yellow": "1;30;43",
+}
+
+
 class LazyConsole:
     """A rich Console for stdout or stderr, made on first use; see the module's docstring."""
 
@@ -78,10 +90,10 @@ class LazyConsole:
 
     @property
     def width(self) -> int:
-        """The console's width as rich counts it, without rich where its lines would be plain: a
-        stream that is not a terminal (see `_styled`), where rich reads COLUMNS, else the first of
-        stdin, stdout and stderr that has a size, else 80."""
-        if self._console is None and self._stream() is not None and not self._styled():
+        """The console's width as rich counts it, without rich where this module writes the lines
+        itself (see `_styled`, `_drawable`): rich reads COLUMNS, else the first of stdin, stdout and
+        stderr that has a size, else 80."""
+        if self._console is None and self._stream() is not None and (not self._styled() or self._drawable()):
             columns = os.environ.get("COLUMNS")
             if columns is None or not columns.isdigit():
                 for descriptor in (0, 1, 2):
@@ -112,10 +124,11 @@ class LazyConsole:
         """One line of styled pieces: `Text.assemble(*spans)`, printed with soft wrap."""
         spans = tuple(spans)
         text = "".join(piece for piece, _ in spans)
-        if _plain(text) and (all(not style for _, style in spans) or not self._styled()):
+        if _plain(text):
             stream = self._stream()
-            if stream is not None:
-                stream.write(text + "\n")
+            drawn = self._drawn(spans) if stream is not None else None
+            if drawn is not None:
+                stream.write(drawn + "\n")
                 stream.flush()
                 return
         from rich.text import Text
@@ -129,8 +142,8 @@ rich writes nothing at all)."""
         stream = self._stream()
         if stream is None:
             return False
-        styled = self._styled()
-        if styled and any(style for line in lines.lines for _, style in line.spans):
+        drawn = [self._drawn(line.spans) for line in lines.lines]
+        if any(line is None for line in drawn):
             return False
         from rich.cells import cell_len  # widths as rich counts them (cheap: no Console)
 
@@ -138,9 +151,33 @@ rich writes nothing at all)."""
         texts = [line.text for line in lines.lines]
         if width < 1 or not all(_plain(text) and cell_len(text) <= width for text in texts):
             return False
-        stream.write("".join(text + "\n" for text in texts))
+        stream.write("".join(f"{line}\n" for line in drawn))
         stream.flush()
         return True
+
+    def _drawn(self, spans: tuple[Span, ...]) -> str | None:
+        """A line of styled pieces as rich writes it here: the text alone where rich drops the
+        styles (not a terminal), each styled piece in its SGR codes on a terminal this module
+        can draw on; None where rich must (a style not in SGR, a terminal rich treats apart)."""
+        if not any(style for piece, style in spans if piece) or not self._styled():
+            return "".join(piece for piece, _ in spans)
+        if not self._drawable() or not all(style in SGR for piece, style in spans if piece and style):
+            return None
+        return "".join(f"\x1b[{SGR[style]}m{piece}\x1b[0m" if style else piece for piece, style in spans if piece)
+
+    def _drawable(self) -> bool:
+        """Whether rich would write colours on this terminal as SGR has them: a terminal by the
+        stream alone (no TTY_COMPATIBLE, FORCE_COLOR or NO_COLOR to weigh), not a dumb one."""
+        environ = os.environ
+        if "TTY_COMPATIBLE" in environ or "FORCE_COLOR" in environ or "NO_COLOR" in environ:
+            return False
+        if environ.get("TERM", "").strip().lower() in ("dumb", "unknown"):
+            return False
+        stream = sys.stderr if self.stderr else sys.stdout
+        try:
+            return bool(stream.isatty())
+        except (AttributeError, ValueError):
+            return False
 
     def _stream(self):
         """The stream to write plain text to as rich would, or None to leave it to rich: once rich
