@@ -11,7 +11,8 @@ compared with one pandoc run. Peak memory is each process's maximum resident set
 batch, the main process's; each worker holds about as much). CPU time (user + system) is given
 beside the wall-clock time: on a machine other work shares, it varies less. Output goes nowhere
 (not a terminal, as in a script or an editor's task); with `--terminal`, build, check and preview
-also run with their output on a pseudo-terminal, as a clerk sees them.
+also run with their output on a pseudo-terminal, as a clerk sees them (in colour: without the
+NO_COLOR=1 the other rows run with).
 
 zbreport runs with its read cache off (`ZBREPORT_CACHE_DIR=`: every file read and parsed), and
 again, marked "warm cache", with a cache the first run filled (nothing changed since: no file parsed);
@@ -150,6 +151,10 @@ def main() -> None:
             edited[name] = copy / file
         warm = {**env, "ZBREPORT_CACHE_DIR": str(work / "cache")}
         envs = {name: warm if WARM[:-1] in name else env for name in commands}
+        for name in commands:  # a clerk's terminal: colours (no NO_COLOR), as TERM says or a common one
+            if name.endswith(TERMINAL):
+                envs[name] = {k: v for k, v in envs[name].items() if k != "NO_COLOR"}
+                envs[name].setdefault("TERM", "xterm-256color")
         for name, command in commands.items():  # compile bytecode, fill the disk cache (and the read cache)
             *_, code = run(command, envs[name], name.endswith(TERMINAL))
             if code != 0:

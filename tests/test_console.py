@@ -206,5 +206,10 @@ def test_a_plain_preview_needs_no_rich_console():
         console.print(lines)
     assert buffer.getvalue() == "\x1b[1m二、主动公开\x1b[0m\n┌──┐\n" and console._console is None, "a terminal gets the styles"
     with columns("80"), terminal_kind("xterm", no_color="1"), captured_stdout(terminal=True) as buffer:
+        LazyConsole().print_spans([("错误", "bold red"), (" 表三", "cyan")])
+    assert buffer.getvalue() == "\x1b[1m错误\x1b[0m 表三\n", "NO_COLOR: bold kept, colours dropped, as rich does"
+    with columns("80"), terminal_kind("xterm"), captured_stdout(terminal=True) as buffer:
+        os.environ["FORCE_COLOR"] = "1"
+        console = LazyConsole()
         console.print(lines)
-    assert buffer.getvalue() == "\x1b[1m二、主动公开\x1b[0m\n┌──┐\n" and console._console is not None, "NO_COLOR: rich decides"
+    assert buffer.getvalue() == "\x1b[1m二、主动公开\x1b[0m\n┌──┐\n" and console._console is not None, "FORCE_COLOR: rich decides"

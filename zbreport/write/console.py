@@ -9,7 +9,7 @@ Such lines, and the preview's grid when it fits, are written here directly, with
 rich (about 25 ms of a 100 ms start); tests hold the bytes to rich's. Whatever rich would change
 or decide goes to a real Console, made on first use: markup, emoji codes, control characters,
 wrapping, tables, other styles, Windows, Jupyter, and a terminal that TTY_COMPATIBLE,
-FORCE_COLOR, NO_COLOR or a dumb TERM set apart.
+FORCE_COLOR or a dumb TERM set apart.
 """
 
 from __future__ import annotations
@@ -63,6 +63,11 @@ SGR = {
     "bold": "1", "dim": "2", "cyan": "36", "yellow": "33", "bold red": "1;31",
     "bold white on red": "1;37;41", "bold black on yellow": "1;30;43",
 }
+# The same with NO_COLOR: rich keeps bold and dim and drops the colours ("": the text alone).
+SGR_NO_COLOR = {
+    "bold": "1", "dim": "2", "cyan": "", "yellow": "", "bold red": "1",
+    "bold white on red": "1", "bold black on yellow": "1",
+}
 
 
 class LazyConsole:
@@ -93,7 +98,7 @@ class LazyConsole:
         """The console's width as rich counts it, without rich where this module writes the lines
         itself (see `_styled`, `_drawable`): rich reads COLUMNS, else the first of stdin, stdout and
         stderr that has a size, else 80."""
-        if self._console is None and self._stream() is not None and (not self._styled() or self._drawable()):
+        if self._console is None and self._stream() is not None and (not self._styled() or self._drawable() is not None):
             columns = os.environ.get("COLUMNS")
             if columns is None or not columns.isdigit():
                 for descriptor in (0, 1, 2):
@@ -161,23 +166,29 @@ rich writes nothing at all)."""
         can draw on; None where rich must (a style not in SGR, a terminal rich treats apart)."""
         if not any(style for piece, style in spans if piece) or not self._styled():
             return "".join(piece for piece, _ in spans)
-        if not self._drawable() or not all(style in SGR for piece, style in spans if piece and style):
+        codes = self._drawable()
+        if codes is None or any("\n" in piece for piece, _ in spans):  # one line only: rich styles each
             return None
-        return "".join(f"\x1b[{SGR[style]}m{piece}\x1b[0m" if style else piece for piece, style in spans if piece)
+        if not all(style in codes for piece, style in spans if piece and style):
+            return None
+        return "".join(f"\x1b[{codes[style]}m{piece}\x1b[0m" if codes.get(style) else piece for piece, style in spans if piece)
 
-    def _drawable(self) -> bool:
-        """Whether rich would write colours on this terminal as SGR has them: a terminal by the
-        stream alone (no TTY_COMPATIBLE, FORCE_COLOR or NO_COLOR to weigh), not a dumb one."""
+    def _drawable(self) -> dict[str, str] | None:
+        """The SGR codes rich would write for zbreport's styles on this terminal (with NO_COLOR
+        or without), or None to leave it to rich: a terminal by the stream alone (no
+        TTY_COMPATIBLE or FORCE_COLOR to weigh), not a dumb one."""
         environ = os.environ
-        if "TTY_COMPATIBLE" in environ or "FORCE_COLOR" in environ or "NO_COLOR" in environ:
-            return False
+        if "TTY_COMPATIBLE" in environ or "FORCE_COLOR" in environ:
+            return None
         if environ.get("TERM", "").strip().lower() in ("dumb", "unknown"):
-            return False
+            return None
         stream = sys.stderr if self.stderr else sys.stdout
         try:
-            return bool(stream.isatty())
+            if not stream.isatty():
+                return None
         except (AttributeError, ValueError):
-            return False
+            return None
+        return SGR_NO_COLOR if environ.get("NO_COLOR", "") != "" else SGR
 
     def _stream(self):
         """The stream to write plain text to as rich would, or None to leave it to rich: once rich
