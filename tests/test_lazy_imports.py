@@ -70,6 +70,13 @@ def test_template_check_reads_the_template_without_python_docx():
 
 
 def test_from_the_cache_neither_parser_is_loaded_and_an_edit_loads_only_its_own(project):
+    # every kind of node the narrative has comes back from the cache, the marks' subclasses included
+    with (project / "sections" / "6-other.md").open("a", encoding="utf-8") as section:
+        section.write(
+            "\n**加粗**、*倾斜*、~~删除~~、<u>下划线</u>、H<sub>2</sub>O、m<sup>2</sup>、`代码`、"
+            "[链接](https://www.gov.cn)、脚注[^1]。\n\n> 引文\n\n1. 一项\n\n```\n代码块\n```\n\n"
+            "| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n[^1]: 脚注的内容。\n"
+        )
     assert loaded_by("check", project) == {"yaml", "markdown_it"}
     assert loaded_by("check", project) == set()
     assert loaded_by("preview", project) == {"rich", "yaml"}  # report.yaml without its 导语: an entry of its own

@@ -69,8 +69,9 @@ def fields(obj: object) -> tuple[Field, ...]:
 
 
 def is_record(cls: type) -> bool:
-    """Whether `cls` was made by `@record` (not merely inherits from such a class)."""
-    return "__record_fields__" in vars(cls)
+    """Whether instances of `cls` are records: made by `@record`, or a subclass of such a class
+    that adds no field (the narrative's marks: Strong, Emph, … are Containers)."""
+    return isinstance(cls, type) and hasattr(cls, "__record_fields__")
 
 
 def replace(obj: T, /, **changes: Any) -> T:
