@@ -171,3 +171,27 @@ def test_an_old_excel_file_is_named_not_ignored_in_silence(project):
     result = run_cli("check", project)
     assert result.code == 0
     assert "表格.xls 是旧版表格格式" in result.stdout and ".xlsx" in result.stdout
+
+
+def test_a_workbook_s_tables_come_from_the_read_cache_until_it_changes(exported, tmp_path):
+    """A project whose tables are a workbook is checked from the cache like one with YAML files:
+    no openpyxl while the workbook is unchanged, the same findings at the same cells; an edit in
+    the spreadsheet is read."""
+    from test_lazy_imports import loaded_by
+
+    project, book_path = exported
+    book = openpyxl.load_workbook(book_path)
+    book["表三"]["J5"] = 250
+    book.save(book_path)
+    first = run_cli("check", project)  # reads the workbook, and keeps what it read
+    assert "openpyxl" not in loaded_by("check", project), "the workbook unchanged: its tables from the cache"
+    again = run_cli("check", project)
+    assert (again.code, again.stdout) == (first.code, first.stdout) and "表格.xlsx!表三!J5" in again.stdout
+    assert run_cli("check", project, env={"ZBREPORT_CACHE_DIR": ""}).stdout == first.stdout
+
+    book = openpyxl.load_workbook(book_path)
+    book["表三"]["J5"] = "=SUM(D5:I5)"  # put right in the spreadsheet
+    book.save(book_path)
+    assert "openpyxl" in loaded_by("check", project)
+    fixed = run_cli("check", project)
+    assert "表三!J5" not in fixed.stdout

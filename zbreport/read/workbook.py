@@ -62,32 +62,47 @@ def load_tables(folder: Path, fmt: Format, findings: list[Finding]) -> dict[str,
         findings.append(
             Finding(Severity.WARNING, "workbook", f"{old.name} 是旧版表格格式，未读取；如要用它代替 YAML，请在 Excel 或 WPS 中另存为 .xlsx", Location(old))
         )
-    books = [(path, open_workbook(path)) for path in workbooks_in(folder)]
+    # Each workbook is opened once a run, and only when something must be read from it: its
+    # sheets' names and each table read from it come from the read cache while it is unchanged
+    # (openpyxl takes some 150 ms to load and open one).
+    opened: dict[Path, _Book] = {}
+
+    def book(path: Path) -> _Book:
+        if path not in opened:
+            opened[path] = open_workbook(path)
+        return opened[path]
+
+    books = [
+        (path, cache.reading(path, files.WORKBOOK, "workbook sheets", None, lambda found, path=path: list(book(path).sheetnames), findings))
+        for path in workbooks_in(folder)
+    ]
     tables: dict[str, TableData] = {}
     for form in forms:
         yaml_file = folder / form.file_name
-        sheets = [(path, book) for path, book in books if sheet_name(form) in book.sheetnames]
-        sources = ([yaml_file.name] if yaml_file.exists() else []) + [f"{p.name} 的“{sheet_name(form)}”工作表" for p, _ in sheets]
+        sheets = [path for path, names in books if sheet_name(form) in names]
+        sources = ([yaml_file.name] if yaml_file.exists() else []) + [f"{p.name} 的“{sheet_name(form)}”工作表" for p in sheets]
         if len(sources) > 1:
             findings.append(
                 Finding(
                     Severity.ERROR,
                     "duplicate-table",
                     f"表{form.key}的数据有 {len(sources)} 处：{'、'.join(sources)}；请只保留一处，否则不知道以哪一处为准",
-                    Location(yaml_file if yaml_file.exists() else sheets[0][0]),
+                    Location(yaml_file if yaml_file.exists() else sheets[0]),
                     table=form.key,
                 )
             )
         if yaml_file.exists() or not sheets:
             tables[form.key] = load_table(form, yaml_file, fmt, findings)
         else:
-            path, book = sheets[0]
-            tables[form.key] = read_sheet(form, path, book, findings)
-    for path, book in books:
-        if not any(sheet_name(form) in book.sheetnames for form in forms):
-            names = "、".join(sheet_name(form) for form in forms)
+            path = sheets[0]
+            tables[form.key] = cache.reading(
+                path, files.WORKBOOK, f"sheet {form.key}", fmt, lambda found, form=form, path=path: read_sheet(form, path, book(path), found), findings
+            )
+    for path, names in books:
+        if not any(sheet_name(form) in names for form in forms):
+            names_wanted = "、".join(sheet_name(form) for form in forms)
             findings.append(
-                Finding(Severity.WARNING, "workbook", f"{path.name} 中没有名为 {names} 的工作表，未读取", Location(path))
+                Finding(Severity.WARNING, "workbook", f"{path.name} 中没有名为 {names_wanted} 的工作表，未读取", Location(path))
             )
     return tables
 
