@@ -269,6 +269,10 @@ def test_watch_stops_after_the_files_a_late_ctrl_c_waited_for():
     with finishing(stop_after=True):
         done.append("no signal, no stop")
     assert len(done) == 2
+    with pytest.raises(KeyboardInterrupt):  # and when the write failed after the Ctrl-C
+        with finishing(stop_after=True):
+            os.kill(os.getpid(), signal.SIGINT)
+            raise OSError("disk full")
 
 
 # ---------------------------------------------------------------- JSON answers

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from zbreport.read.pictures import read_picture
+from zbreport.read.pictures import picture_problem, read_picture
 
 EMU_PER_INCH = 914400
 
@@ -124,3 +124,27 @@ def test_a_resolution_of_0_is_word_s_default():
     """A header saying 0 dots per inch (a PNG of 10 dots a metre) is sized at 72 dpi, not divided by 0."""
     picture = read_picture(png(144, 72, 10))
     assert picture.horz_dpi == 0 and (picture.width, picture.height) == (2 * EMU_PER_INCH, EMU_PER_INCH)
+
+
+def test_a_camera_s_short_texts_and_empty_resolutions_are_read_past():
+    """An Exif or TIFF directory keeps a text of up to four bytes (a maker "LG") in the entry
+    itself, not at an offset; a resolution of 0/0 says nothing. Neither makes a picture damaged."""
+    maker = (271, 2, int.from_bytes(b"LG\x00\x00", "little"))
+    directory = tiff_directory("<", [(256, 3, 40), (257, 3, 30), maker, (282, 5, 0), (283, 5, 0)], {282: (0, 0), 283: (0, 0)})
+    picture = read_picture(directory)
+    assert (picture.px_width, picture.px_height, picture.horz_dpi, picture.vert_dpi) == (40, 30, 72, 72)
+    assert picture_problem(directory) is None
+    app1 = b"Exif\x00\x00" + tiff_directory("<", [maker, (282, 5, 0), (296, 3, 2)], {282: (300, 1)})
+    frame = struct.pack(">BHHB", 8, 300, 400, 1) + b"\x01\x11\x00"
+    photo = b"\xff\xd8\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + b"\xff\xc0" + struct.pack(">H", len(frame) + 2) + frame + b"\xff\xd9"
+    assert (read_picture(photo).px_width, read_picture(photo).horz_dpi) == (400, 300)
+
+
+def test_a_directory_without_a_size_is_damaged_not_an_internal_error(project: Path):
+    no_width = tiff_directory(">", [(257, 3, 30)], {})
+    assert picture_problem(no_width) == "图片已损坏：读不出它的尺寸"
+    (project / "sections" / "scan.tif").write_bytes(no_width)
+    section = project / "sections" / "6-other.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\n![扫描件](scan.tif)\n", encoding="utf-8")
+    result = run_cli("check", project)
+    assert result.code == 1 and "已损坏" in result.output and "内部错误" not in result.output

@@ -245,7 +245,9 @@ def finishing(stop_after: bool = False):
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    if arrived and stop_after:
-        raise KeyboardInterrupt
+        try:  # nested: a Ctrl-C right after SIGINT's own handler is back still gets SIGTERM's back
+            signal.signal(signal.SIGINT, previous[signal.SIGINT])
+        finally:
+            signal.signal(signal.SIGTERM, previous[signal.SIGTERM])
+        if arrived and stop_after:  # a failed write too: the watch stops, as it was asked to
+            raise KeyboardInterrupt

@@ -116,11 +116,11 @@ class LazyConsole:
         if len(objects) == 1 and isinstance(objects[0], Lines) and not soft_wrap and not options and end == "\n":
             if self._print_plain(objects[0]):
                 return
-        plain = (soft_wrap or not objects) and not options and _plain(end)
+        plain = (soft_wrap or not objects) and not options and _plain(end) and not _no_width()
         if plain and all(isinstance(o, str) and _unmarked(o) for o in objects):
             stream = self._stream()
             if stream is not None:
-                stream.write(" ".join(objects) + end if objects else "\n")  # rich: an empty line, whatever `end`
+                stream.write(" ".join(objects) + end if objects else end)
                 stream.flush()
                 return
         self.rich.print(*objects, soft_wrap=soft_wrap, end=end, **options)
@@ -129,7 +129,7 @@ class LazyConsole:
         """One line of styled pieces: `Text.assemble(*spans)`, printed with soft wrap."""
         spans = tuple(spans)
         text = "".join(piece for piece, _ in spans)
-        if _plain(text):
+        if _plain(text) and not _no_width():
             stream = self._stream()
             drawn = self._drawn(spans) if stream is not None else None
             if drawn is not None:
@@ -180,6 +180,8 @@ rich writes nothing at all)."""
         environ = os.environ
         if "TTY_COMPATIBLE" in environ or "FORCE_COLOR" in environ:
             return None
+        if getattr(sys.stdin, "__module__", "").startswith("idlelib"):
+            return None
         if environ.get("TERM", "").strip().lower() in ("dumb", "unknown"):
             return None
         stream = sys.stderr if self.stderr else sys.stdout
@@ -203,11 +205,19 @@ rich writes nothing at all)."""
         TTY_COMPATIBLE and FORCE_COLOR decide before the stream does."""
         if "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ:
             return True  # whatever their value: rich decides
+        if getattr(sys.stdin, "__module__", "").startswith("idlelib"):
+            return True  # IDLE's shell says it is a terminal, and rich writes no styles there: rich decides
         stream = sys.stderr if self.stderr else sys.stdout
         try:
             return bool(stream.isatty())
         except (AttributeError, ValueError):
             return True
+
+
+def _no_width() -> bool:
+    """COLUMNS=0: rich writes nothing at all at a width under 1; left to rich."""
+    columns = os.environ.get("COLUMNS")
+    return columns is not None and columns.isascii() and columns.isdigit() and int(columns) < 1
 
 
 def _plain(text: str) -> bool:
