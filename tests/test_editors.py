@@ -76,7 +76,7 @@ def test_a_reworded_paragraph_shows_its_file_line_and_words(project, edited):
     retype(paragraph_with(document, "一是政府文件发布及时"), " " + paragraph_with(document, "一是政府文件发布及时").text + "  ")
     result = run_cli("diff", project, save())
     assert result.code == 0, result.output
-    line = line_of(project / OVERVIEW, "（二）依申请公开方面")
+    line = line_of(project / OVERVIEW, "一是认真办理每一件申请")  # the run-in heading's body, not the heading
     assert f"sections/1-overview.md:{line}" in result.stdout
     assert "认真办[-理-]{+好+}每一件申请" in result.stdout
     assert "改动：正文 1 处。" in result.stdout

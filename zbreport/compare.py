@@ -33,7 +33,7 @@ from .model import (
 )
 from .read.report_docx import Body, Comment, Item, Revision, Table
 from .read.report_docx import Paragraph as DocParagraph
-from .reword import SPLIT, Piece, block_pieces
+from .reword import LEAD, SPLIT, Piece, block_pieces
 
 Part = Literal["title", "intro", "section-title", "narrative", "template"]
 
@@ -43,7 +43,7 @@ class Origin:
     """Where a paragraph or table of the report comes from in the project."""
 
     part: Part
-    location: Location | None = None
+    location: Location | None = None  # where it starts: a run-in heading's paragraph, at its heading
     section: DocumentSection | None = None
     block: object = None  # Heading, Paragraph, CodeBlock, GridTable, OfficialTable; the title line's index
     quoted: bool = False  # inside a block quote or a list, not at the top of its file
@@ -91,6 +91,20 @@ class ParagraphChange:
         if self.olds:
             return self.olds[0].origin
         return self.after.origin if self.after is not None else None
+
+    @property
+    def location(self) -> Location | None:
+        """Where a clerk finds the change: the origin's line, but for a run-in heading's paragraph
+        the line of the part that changed. A paragraph added after one follows its body; a change
+        touching the heading (the heading and the body both, or the paragraph removed) is at the
+        heading's line, where the paragraph starts."""
+        origin = self.origin
+        block = origin.block if origin is not None else None
+        if origin is None or not isinstance(block, Paragraph) or block.lead is None or block.location is None:
+            return origin.location if origin is not None else None
+        if self.kind == "added" or (self.kind != "removed" and not _touches_lead(block, self.old, self.new)):
+            return block.location
+        return origin.location
 
 
 @record
@@ -162,7 +176,8 @@ def _paragraph(text: str, origin: Origin) -> Unit:
 def _blocks(blocks, part: Part, section: DocumentSection | None, quoted: bool = False) -> list[Unit]:
     units: list[Unit] = []
     for block in blocks:
-        origin = Origin(part, getattr(block, "location", None), section, block, quoted)
+        where = block.start_location if isinstance(block, Paragraph) else getattr(block, "location", None)
+        origin = Origin(part, where, section, block, quoted)
         if isinstance(block, (Heading, Paragraph)):
             units.append(_paragraph("".join(p.text for p in origin.pieces()), origin))
         elif isinstance(block, ListBlock):
@@ -181,6 +196,16 @@ def _blocks(blocks, part: Part, section: DocumentSection | None, quoted: bool = 
             grid = [[c.text if c.role != "value" else "" for c in first]]
             units.append(Unit("table", block.title, table_key(grid, (layout.n_rows, layout.n_cols)), origin))
     return units
+
+
+def _touches_lead(block: Paragraph, old: str, new: str) -> bool:
+    """Whether the edit from `old` (which opens with `block` as printed) to `new` changes its run-in heading."""
+    lead = normalized("".join(p.text for p in block_pieces(block) if p.owner[0] == LEAD))
+    old, new = normalized(old), normalized(new)
+    if not old.startswith(lead):
+        return True  # not the text we know: say where the paragraph starts
+    opcodes = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    return any(tag != "equal" and i1 < len(lead) for tag, i1, _, _, _ in opcodes)  # text added right after it: the body's
 
 
 def docx_units(body: Body, accept: bool) -> list[Unit]:

@@ -164,13 +164,20 @@ class Paragraph:
     """A paragraph of body text, perhaps opened by a run-in heading."""
 
     content: tuple[Inline, ...]
-    location: Location | None = None
+    location: Location | None = None  # of `content`; a run-in heading's own is `lead.location`
     lead: Heading | None = None  # a run-in heading: "（一）主动公开方面。一是……"
 
     @property
     def text(self) -> str:
         lead = self.lead.text if self.lead else ""
         return lead + inline_text(self.content)
+
+    @property
+    def start_location(self) -> Location | None:
+        """Where the paragraph starts in its source: its run-in heading's line, if it has one."""
+        if self.lead is not None and self.lead.location is not None:
+            return self.lead.location
+        return self.location
 
 
 @record

@@ -155,7 +155,10 @@ class _Planner:
             self.intro = _Container(MarkdownText(text, first_line, "\n"), path, f"{_relative(path)} 的{INTRO}")
         return self.intro
 
-    def line_of(self, origin: Origin) -> int | None:
+    def line_of(self, origin: Origin, at: Location | None = None) -> int | None:
+        """The line a paragraph starts at, or `at`'s (a change's place in a run-in heading's paragraph)."""
+        if at is not None and at.line:
+            return at.line
         if origin.location is not None and origin.location.line:
             return origin.location.line
         if origin.part == "intro" and not self.intro_written:
@@ -167,7 +170,7 @@ class _Planner:
 
     def paragraph(self, change: ParagraphChange) -> None:
         origin = change.origin
-        shown = where(origin)
+        shown = where(origin, change.location)
         reason = _not_writable(change, origin)
         if reason:
             self.plan.not_written.append(NotWritten(shown, reason))
@@ -229,7 +232,7 @@ class _Planner:
             self.plan.notes.append(f"{shown}：编辑删去了 {placeholder.source}（{placeholder.text}）所在的文字，写回后不再引用它")
         parts = result.parts()
         markdown = container.markdown
-        line = self.line_of(change.olds[0].origin)  # type: ignore[arg-type]
+        line = self.line_of(change.olds[0].origin, change.location)  # type: ignore[arg-type]
         for i, (unit, slot) in enumerate(zip(change.olds, slots)):
             if i >= len(parts):
                 markdown.remove_block(slot[0], slot[1])
@@ -296,13 +299,13 @@ class _Planner:
             return
         slot = self.slot(container, origin)
         if slot is None:
-            self.plan.not_written.append(NotWritten(f"{where(origin)} 之后", "新增的段落找不到写入的位置，请手动添加：" + change.new))
+            self.plan.not_written.append(NotWritten(f"{where(origin, change.location)} 之后", "新增的段落找不到写入的位置，请手动添加：" + change.new))
             return
         for paragraph, text in reversed(list(zip(change.news, texts))):
             # Enter at the end of a list item in Word makes another item of the list.
             if not (_LIST_STYLE.fullmatch(paragraph.style.strip()) and markdown.insert_item_after(slot[0], text)):
                 markdown.insert_after(slot[1] or slot[0], text)
-        container.what.append(f"第 {self.line_of(origin)} 行之后：新增段落")
+        container.what.append(f"第 {self.line_of(origin, change.location)} 行之后：新增段落")
 
     def title(self, change: ParagraphChange, shown: str) -> None:
         """A title line: a line of report.yaml's 标题 where it has one, else 机关全称 over the generated title."""

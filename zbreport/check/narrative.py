@@ -78,7 +78,7 @@ def block_texts(blocks: tuple[Block, ...], *, masked: bool = False) -> Iterator[
             yield from _with_notes(block.content, block.location, masked)
         elif isinstance(block, Paragraph):
             lead = block.lead.content if block.lead else ()
-            yield from _with_notes(lead + block.content, block.location, masked)
+            yield from _with_notes(lead + block.content, block.start_location, masked)
         elif isinstance(block, ListBlock):
             for item in block.items:
                 yield from block_texts(item, masked=masked)

@@ -103,7 +103,7 @@ def join_run_in_headings(blocks: list[Block]) -> list[Block]:
             and previous.level >= 2
             and previous.text.rstrip().endswith(RUN_IN_ENDINGS)
         ):
-            out[-1] = Paragraph(block.content, previous.location, lead=previous)
+            out[-1] = Paragraph(block.content, block.location, lead=previous)  # the heading keeps its own line
         else:
             out.append(block)
     return out

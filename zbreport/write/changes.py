@@ -73,13 +73,15 @@ def _regroup(ops: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
-def where(origin: Origin | None) -> str:
-    """Where a paragraph comes from, as a clerk finds it."""
+def where(origin: Origin | None, at: Location | None = None) -> str:
+    """Where a paragraph comes from, as a clerk finds it; `at` is a change's own place in it
+    (ParagraphChange.location: a run-in heading's paragraph's body)."""
     if origin is None:
         return "（位置不明）"
     if origin.part == "title":
         return f"标题第 {int(origin.block or 0) + 1} 行"
-    location = Location(origin.location.path, origin.location.line) if origin.location else None  # a block: its line
+    at = at or origin.location
+    location = Location(at.path, at.line) if at else None  # a block: its line
     if origin.part == "intro":
         return f"导语（{relative(location)}）" if location else "导语（自动生成）"
     if origin.part == "section-title":
@@ -118,9 +120,9 @@ def diff_text(old: str, new: str) -> Text:
 def paragraph_lines(change: ParagraphChange) -> list[Text]:
     head = Text("  ")
     if change.kind == "added":
-        head.append(f"{_KIND['added']}（在 {where(change.origin)} 之后）", style="bold")
+        head.append(f"{_KIND['added']}（在 {where(change.origin, change.location)} 之后）", style="bold")
     else:
-        head.append(where(change.origin), style="cyan")
+        head.append(where(change.origin, change.location), style="cyan")
         head.append(f"  {_KIND[change.kind]}", style="bold")
     if change.kind == "added":
         body = Text("    ").append("{+", style="green").append(_shown(change.new), style=_ADDED).append("+}", style="green")
@@ -217,10 +219,10 @@ def _location(location: Location | None) -> dict[str, object] | None:
     return {"file": str(location.path), "line": location.line or None, "column": location.column or None}
 
 
-def _origin(origin: Origin | None) -> dict[str, object] | None:
+def _origin(origin: Origin | None, at: Location | None = None) -> dict[str, object] | None:
     if origin is None:
         return None
-    return {"part": origin.part, "where": where(origin), **(_location(origin.location) or {})}
+    return {"part": origin.part, "where": where(origin, at), **(_location(at or origin.location) or {})}
 
 
 def comparison_json(comparison: Comparison) -> dict[str, object]:
@@ -230,7 +232,7 @@ def comparison_json(comparison: Comparison) -> dict[str, object]:
         "paragraphs": [
             {
                 "kind": c.kind,
-                "source": _origin(c.origin),
+                "source": _origin(c.origin, c.location),
                 "old": c.old.replace(SPLIT, "\n"),
                 "new": c.new.replace(SPLIT, "\n"),
                 "diff": [
