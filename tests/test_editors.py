@@ -598,3 +598,94 @@ def test_a_cell_of_a_table_kept_in_excel_is_said_where_to_change(project, edited
     assert result.code == 0, result.output
     assert "这张表填在 Excel 工作簿中" in result.stdout and "表三!D5" in result.stdout and "改为 244" in result.stdout
     assert files_of(project) == before
+
+
+# ---------------------------------------------------------------- a run-in heading's paragraph
+# "## （一）主动公开方面。" and the paragraph after it print as one paragraph; a change is named
+# at the line of the part that changed.
+
+
+def _run_in_lines(project: Path) -> tuple[int, int]:
+    heading = line_of(project / OVERVIEW, "（一）主动公开方面")
+    body = line_of(project / OVERVIEW, "一是政府文件发布及时")
+    assert body > heading
+    return heading, body
+
+
+def _diff_line(project: Path, edited_file: Path) -> int:
+    """The one changed paragraph's line, as the terminal and JSON both say it."""
+    text = run_cli("diff", project, edited_file)
+    assert text.code == 0, text.output
+    (shown,) = re.findall(r"sections/1-overview\.md:(\d+)  修改", text.stdout)
+    payload = json.loads(run_cli("diff", project, edited_file, "--format", "json").stdout)
+    (change,) = payload["paragraphs"]
+    assert change["source"]["file"].endswith("1-overview.md")
+    assert change["source"]["where"].endswith(f"1-overview.md:{shown}")
+    assert change["source"]["line"] == int(shown)
+    return int(shown)
+
+
+def test_a_change_in_a_run_in_paragraph_s_body_is_at_the_body_s_line(project, edited):
+    document, save = edited
+    replace_words(document, "政府文件发布及时", "政府文件发布很及时")
+    heading, body = _run_in_lines(project)
+    assert _diff_line(project, save()) == body
+
+
+def test_a_change_in_a_run_in_heading_is_at_the_heading_s_line(project, edited):
+    document, save = edited
+    replace_words(document, "（一）主动公开方面", "（一）主动公开工作方面")
+    heading, _ = _run_in_lines(project)
+    assert _diff_line(project, save()) == heading
+
+
+def test_a_change_in_a_run_in_heading_and_its_body_is_at_the_heading_s_line(project, edited):
+    document, save = edited
+    replace_words(document, "主动公开方面。一是政府文件", "主动公开工作方面。一是市政府文件")
+    heading, _ = _run_in_lines(project)
+    assert _diff_line(project, save()) == heading
+
+
+def test_a_paragraph_added_after_a_run_in_paragraph_follows_its_body(project, edited):
+    document, save = edited
+    anchor = paragraph_with(document, "（二）依申请公开方面")
+    anchor.insert_paragraph_before("此外，我们还开展了培训。", style=anchor.style)
+    _, body = _run_in_lines(project)
+    result = run_cli("diff", project, save())
+    assert f"sections/1-overview.md:{body} 之后" in result.stdout
+    result = run_cli("pull", project, save(), "--yes")
+    assert result.code == 0, result.output
+    assert f"第 {body} 行之后：新增段落" in result.stdout
+    assert "\n\n此外，我们还开展了培训。\n\n## （二）依申请公开方面。" in (project / OVERVIEW).read_text(encoding="utf-8")
+
+
+def test_pull_of_a_run_in_paragraph_s_body_rewrites_the_body_and_names_its_line(project, edited, tmp_path):
+    document, save = edited
+    replace_words(document, "政府文件发布及时", "政府文件发布很及时")
+    heading, body = _run_in_lines(project)
+    before = (project / OVERVIEW).read_text(encoding="utf-8").splitlines()
+
+    result = run_cli("pull", project, save(), "--yes")
+
+    assert result.code == 0, result.output
+    assert f"第 {body} 行：改写段落" in result.stdout
+    after = (project / OVERVIEW).read_text(encoding="utf-8").splitlines()
+    assert [i + 1 for i, (a, b) in enumerate(zip(before, after)) if a != b] == [body]
+    assert after[heading - 1] == "## （一）主动公开方面。" and after[body - 1].startswith("一是政府文件发布很及时。")
+    assert "（一）主动公开方面。一是政府文件发布很及时。" in rebuilt_text(project, tmp_path)
+
+
+def test_pull_of_a_run_in_heading_rewrites_the_heading_and_names_its_line(project, edited, tmp_path):
+    document, save = edited
+    replace_words(document, "（一）主动公开方面", "（一）主动公开工作方面")
+    heading, body = _run_in_lines(project)
+    before = (project / OVERVIEW).read_text(encoding="utf-8").splitlines()
+
+    result = run_cli("pull", project, save(), "--yes")
+
+    assert result.code == 0, result.output
+    assert f"第 {heading} 行：改写段落" in result.stdout
+    after = (project / OVERVIEW).read_text(encoding="utf-8").splitlines()
+    assert [i + 1 for i, (a, b) in enumerate(zip(before, after)) if a != b] == [heading]
+    assert after[heading - 1] == "## （一）主动公开工作方面。"
+    assert "（一）主动公开工作方面。一是政府文件发布及时。" in rebuilt_text(project, tmp_path)
