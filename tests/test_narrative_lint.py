@@ -101,6 +101,15 @@ def test_numbers_in_lists_tables_and_headings_are_read(project):
     assert all(f["severity"] == "warning" for f in found)
 
 
+def test_a_figure_in_a_run_in_heading_s_paragraph_is_at_its_own_line(project):
+    # The heading and the paragraph print as one paragraph, read as one text: the figure is
+    # still found on the line it is typed on, whichever of the two holds it.
+    path = write(project, "## （一）受理情况：\n\n一是认真办理。全年共收到政府信息公开申请240件。\n\n## （二）复议3件：\n\n均已办结。\n")
+    found = findings(project, "R8")
+    assert [(f["line"], f["column"]) for f in found] == [where(path, "240件"), where(path, "3件")]
+    assert where(path, "240件")[0] == 3
+
+
 def test_repeated_numbers_are_each_located(project):
     path = write(project, "行政复议1件。\n\n行政诉讼1件。\n")
     lines = [f["line"] for f in findings(project)]
