@@ -120,10 +120,12 @@ def test_tracked_changes_and_comments_are_listed_with_their_paragraph(project, e
     comment_on(document, "全年审核稿件1500余篇", "请核实篇数", "李四")
     result = run_cli("diff", project, save())
     assert result.code == 0, result.output
-    line = line_of(project / OVERVIEW, "（三）政府信息管理方面")
+    # Both sit in the text after a run-in heading: at its line, not the heading's.
+    line = line_of(project / OVERVIEW, "一是会同有关部门")
     assert re.search(f"删除  张三  2025-01-10  \\S*sections/1-overview.md:{line}  “逐条梳理”", result.stdout)
     assert re.search(f"插入  张三  2025-01-10  \\S*sections/1-overview.md:{line}  “逐条认真梳理”", result.stdout)
-    assert "批注  李四" in result.stdout and "“请核实篇数”（批注于“全年审核稿件1500余篇”）" in result.stdout
+    line = line_of(project / OVERVIEW, "全年审核稿件1500余篇")
+    assert re.search(f"批注  李四  \\S*  \\S*sections/1-overview.md:{line}  “请核实篇数”（批注于“全年审核稿件1500余篇”）", result.stdout)
     # Not accepted: the text before the changes is compared, so the paragraph did not change.
     assert "正文的改动" not in result.stdout
 
@@ -689,3 +691,19 @@ def test_pull_of_a_run_in_heading_rewrites_the_heading_and_names_its_line(projec
     assert [i + 1 for i, (a, b) in enumerate(zip(before, after)) if a != b] == [heading]
     assert after[heading - 1] == "## （一）主动公开工作方面。"
     assert "（一）主动公开工作方面。一是政府文件发布及时。" in rebuilt_text(project, tmp_path)
+
+
+def test_tracked_changes_and_comments_in_a_run_in_paragraph_are_at_the_part_they_are_on(project, edited):
+    document, save = edited
+    track_changes(document, "（一）主动公开方面", "主动公开", "主动公开工作", "张三", "2025-01-10T09:30:00Z")
+    comment_on(document, "（二）依申请公开方面", "标题是否改为“依申请公开情况”", "李四")
+    comment_on(document, "一是会同有关部门", "请补充办理时限", "王五")  # a comment_on per paragraph: it retypes it
+    heading, _ = _run_in_lines(project)
+    second = line_of(project / OVERVIEW, "（二）依申请公开方面")
+    third_body = line_of(project / OVERVIEW, "一是会同有关部门")
+    for accept in ((), ("--accept-changes",)):
+        payload = json.loads(run_cli("diff", project, save(), "--format", "json", *accept).stdout)
+        assert [(r["kind"], r["source"]["line"]) for r in payload["revisions"]] == [("delete", heading), ("insert", heading)]
+        assert [(r["author"], r["source"]["line"]) for r in payload["comments"]] == [("李四", second), ("王五", third_body)]
+    result = run_cli("diff", project, save())
+    assert re.search(f"批注  王五  \\S*  \\S*sections/1-overview.md:{third_body}  “请补充办理时限”", result.stdout)

@@ -17,7 +17,7 @@ import re
 from difflib import SequenceMatcher
 from typing import Literal
 
-from .records import field, record
+from .records import field, record, replace
 from .diagnostics import Location
 from .document import Document, DocumentSection, OfficialTable
 from .format import CellKey
@@ -99,12 +99,25 @@ class ParagraphChange:
         touching the heading (the heading and the body both, or the paragraph removed) is at the
         heading's line, where the paragraph starts."""
         origin = self.origin
-        block = origin.block if origin is not None else None
-        if origin is None or not isinstance(block, Paragraph) or block.lead is None or block.location is None:
+        block = _run_in(origin)
+        if block is None:
             return origin.location if origin is not None else None
         if self.kind == "added" or (self.kind != "removed" and not _touches_lead(block, self.old, self.new)):
             return block.location
         return origin.location
+
+
+def _run_in(origin: Origin | None) -> Paragraph | None:
+    """The paragraph a run-in heading opens, with the body's own location, if `origin` is one."""
+    block = origin.block if origin is not None else None
+    if isinstance(block, Paragraph) and block.lead is not None and block.location is not None:
+        return block
+    return None
+
+
+def _lead_key(block: Paragraph) -> str:
+    """A run-in heading as printed, as compared."""
+    return normalized("".join(p.text for p in block_pieces(block) if p.owner[0] == LEAD))
 
 
 @record
@@ -134,6 +147,7 @@ class Remark:
     origin: Origin | None = None  # of the paragraph it sits on, or for a paragraph the editor added, of the one before
     cell: str = ""  # in a table: the cell's row and column
     added: bool = False  # on a paragraph the editor added
+    location: Location | None = None  # in a run-in heading's paragraph, the line of the part it is on
 
 
 @record(frozen=False)
@@ -200,7 +214,7 @@ def _blocks(blocks, part: Part, section: DocumentSection | None, quoted: bool = 
 
 def _touches_lead(block: Paragraph, old: str, new: str) -> bool:
     """Whether the edit from `old` (which opens with `block` as printed) to `new` changes its run-in heading."""
-    lead = normalized("".join(p.text for p in block_pieces(block) if p.owner[0] == LEAD))
+    lead = _lead_key(block)
     old, new = normalized(old), normalized(new)
     if not old.startswith(lead):
         return True  # not the text we know: say where the paragraph starts
@@ -456,12 +470,14 @@ def _remarks(
             if index not in placed_revisions:
                 placed_revisions.add(index)
                 cell = _cell_name(report, built, position) if position is not None else ""
-                result.revisions.append(_revision(edited.revisions[index], origin, cell, added))
+                remark = _revision(edited.revisions[index], origin, cell, added)
+                result.revisions.append(replace(remark, location=_remark_location(origin, item, index, added)))
         for cid, position in notes:
             if cid not in placed_comments and cid in edited.comments:
                 placed_comments.add(cid)
                 cell = _cell_name(report, built, position) if position is not None else ""
-                result.comments.append(_comment(edited.comments[cid], origin, cell, added))
+                remark = _comment(edited.comments[cid], origin, cell, added)
+                result.comments.append(replace(remark, location=_remark_location(origin, item, cid, added)))
     # Changes and comments on paragraphs this reading leaves out (an insertion of a whole
     # paragraph, before it is accepted), or on nothing the reader found: listed all the same.
     for index, revision in enumerate(edited.revisions):
@@ -470,6 +486,23 @@ def _remarks(
     for cid, comment in edited.comments.items():
         if cid not in placed_comments:
             result.comments.append(_comment(comment, None))
+
+
+def _remark_location(origin: Origin | None, item: Item | None, key: int | str, added: bool) -> Location | None:
+    """For a remark in a run-in heading's paragraph, the line of the part it starts in: the
+    heading's while it is in the heading's text (or the heading was reworded), else the body's.
+    On a paragraph added after one, the body's, which it follows."""
+    block = _run_in(origin)
+    if block is None:
+        return None
+    if added:
+        return block.location
+    if not isinstance(item, DocParagraph) or key not in item.at:
+        return None
+    lead = _lead_key(block)
+    if not normalized(item.text).startswith(lead) or len(normalized(item.text[: item.at[key]])) < len(lead):
+        return None
+    return block.location
 
 
 def _revision(revision: Revision, origin: Origin | None, cell: str = "", added: bool = False) -> Remark:

@@ -77,6 +77,7 @@ class RawParagraph:
     mark_inserted: bool = False  # the paragraph mark is a tracked insertion: Enter pressed with changes tracked
     mark_deleted: bool = False
     comments: list[str] = field(default_factory=list)  # ids of comments that start here
+    comment_at: dict[str, int] = field(default_factory=dict)  # the piece each of them starts at
 
     def text(self, accept: bool) -> str:
         return "".join(p.text for p in self.pieces if not (p.deleted if accept else p.inserted))
@@ -90,6 +91,7 @@ class Paragraph:
     text: str
     revisions: list[int] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    at: dict[int | str, int] = field(default_factory=dict)  # where in `text` each revision and comment starts
 
 
 @record(frozen=False)
@@ -176,11 +178,23 @@ def _revisions_of(paragraph: RawParagraph) -> list[int]:
 
 
 def _joined(paragraphs: list[RawParagraph], accept: bool) -> Paragraph:
+    at: dict[int | str, int] = {}
+    offset = 0
+    for paragraph in paragraphs:
+        starts = {index: cid for cid, index in paragraph.comment_at.items()}
+        for index, piece in enumerate(paragraph.pieces + [Piece("")]):
+            if index in starts:
+                at.setdefault(starts[index], offset)
+            if piece.revision is not None:
+                at.setdefault(piece.revision, offset)
+            if not (piece.deleted if accept else piece.inserted):
+                offset += len(piece.text)
     return Paragraph(
         paragraphs[0].style,
         "".join(p.text(accept) for p in paragraphs),
         [r for p in paragraphs for r in _revisions_of(p)],
         [c for p in paragraphs for c in p.comments],
+        at,
     )
 
 
@@ -379,6 +393,7 @@ class _Reader:
         self._open.add(cid)
         if cid not in paragraph.comments:
             paragraph.comments.append(cid)
+            paragraph.comment_at[cid] = len(paragraph.pieces)
 
     def revision(self, change, inserted: bool, text: str) -> int:
         """One revision per w:ins / w:del, joined with the one before when Word split a change."""

@@ -153,7 +153,7 @@ def remark_line(remark: Remark) -> Text:
     line.append(f"  {remark.author or '（未署名）'}")
     if remark.date:
         line.append(f"  {remark.date[:10]}")
-    place = where(remark.origin) if remark.origin is not None else "（位置不明）"
+    place = where(remark.origin, remark.location) if remark.origin is not None else "（位置不明）"
     if remark.added:
         place = f"新增段落（在 {place} 之后）"
     line.append(f"  {place}", style="cyan")
@@ -267,7 +267,7 @@ def _remark(remark: Remark) -> dict[str, object]:
         "date": remark.date,
         "text": remark.text,
         "anchor": remark.anchor,
-        "source": _origin(remark.origin),
+        "source": _origin(remark.origin, remark.location),
         "cell": remark.cell or None,
         "on_added_paragraph": remark.added,
     }
