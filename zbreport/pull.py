@@ -42,7 +42,7 @@ from .read.markdown import parse_markdown
 from .reword import BODY, LEAD, SPLIT, Atom, FigureEdit, Piece, block_pieces, nodes_of, pieces_of, reword
 from .words import INTRO, ISSUER, SECTION_TITLE, SECTIONS, TITLE, YEAR
 from .write.changes import where
-from .write.paragraph_markdown import inline_markdown
+from .write.markdown import inline_markdown
 from .write.sources import MarkdownText, SourceFile, YamlText, _Block, yaml_block, yaml_string
 
 
