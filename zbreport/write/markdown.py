@@ -97,7 +97,7 @@ def markdown_of(blocks: tuple[Block, ...] | list[Block]) -> str:
 
 
 def _inline(nodes: tuple[Inline, ...], style: _Style) -> str:
-    text = "".join(_node(n, style) for n in _adjacent_joined(nodes))
+    text = _joined(_adjacent_joined(nodes), style)
     return "\n".join(_guard_line_start(line.lstrip(" \t"), style) for line in text.split("\n"))
 
 
@@ -115,6 +115,22 @@ def _adjacent_joined(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return tuple(out)
 
 
+def _joined(nodes: tuple[Inline, ...], style: _Style) -> str:
+    pieces: list[str] = []
+    for node in nodes:
+        piece = _node(node, style)
+        if isinstance(node, Link) and pieces and _ends_with_bang(pieces[-1]):
+            pieces[-1] = pieces[-1][:-1] + "\\!"  # "![" opens an image
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _ends_with_bang(text: str) -> bool:
+    """Whether the text ends with a "!" that is not escaped (after an even run of backslashes)."""
+    body = text[:-1]
+    return text.endswith("!") and (len(body) - len(body.rstrip("\\"))) % 2 == 0
+
+
 def _node(node: Inline, style: _Style) -> str:
     if isinstance(node, Text):
         return _escape(node.text, style)
@@ -128,10 +144,10 @@ def _node(node: Inline, style: _Style) -> str:
         if style.escape_all:
             inner = _inline(node.children, style)
         else:
-            inner = "".join(_node(c, style) for c in node.children)
+            inner = _joined(node.children, style)
         return f"[{inner}]({_destination(node.target, style)}{_title(node.title)})"
     if isinstance(node, Container):
-        inner = "".join(_node(c, style) for c in node.children)
+        inner = _joined(node.children, style)
         opening, closing = style.delimiters.get(type(node), ("", ""))
         if not inner.strip() and not opening.startswith("<"):  # "**" around nothing is read as stars, or a rule
             return inner
