@@ -63,9 +63,16 @@ _TYPED_LINE_START = re.compile(r"^(\s*)([#>]|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$
 
 @record
 class _Style:
-    escape_all: bool  # import: every markup character escaped; pull: only what would be read as markup
+    """How the two uses write the same nodes.
+
+    `escape_all` (import): every markup character escaped, "{{" too, a link's destination always in
+    <…> and its text guarded as a line is, a text's line ends kept. Otherwise (pull): only what would
+    be read as markup where it stands is escaped, and a text is kept on one line.
+    """
+
+    escape_all: bool
     placeholder_values: bool  # import: a filled placeholder's value as text; pull: `{{ … }}` as written
-    delimiters: dict
+    delimiters: dict  # each mark's opening and closing: pull's html_marks writes <strong> and <em>
 
 
 _TYPED = {False: _Style(False, False, _DELIMITERS), True: _Style(False, False, {**_DELIMITERS, **_HTML_MARKS})}
@@ -84,7 +91,9 @@ def inline_markdown(nodes: tuple[Inline, ...], html_marks: bool = False) -> str:
 
 def markdown_of(blocks: tuple[Block, ...] | list[Block]) -> str:
     """A published narrative's blocks as the Markdown an imported project holds, its notes at the end."""
-    notes = {n.label: n for n in _notes_in(blocks)}
+    notes: dict[str, Note] = {}
+    for note in _notes_in(blocks):
+        notes.setdefault(note.label, note)
     definitions = []
     for label, note in notes.items():
         body = _blocks(note.blocks).replace("\n", "\n    ")  # a note's later lines belong to it by their indent
