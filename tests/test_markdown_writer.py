@@ -85,6 +85,8 @@ def _read(markdown: str) -> tuple:
 @settings(max_examples=300, deadline=None)
 @given(_inlines(), st.booleans())
 @example((Text("见!"), Link((Text("附件"),), target="http://gov.cn/a"), Text("。")), False)
+@example((Text("^"), Link((Text("政政"),), target="http://gov.cn/a"), Text("0")), False)  # "^[": an inline footnote
+@example((Text("~"), Strikeout((Text("政政"),)), Text("0")), False)  # "~~~" at a line's start: a code fence
 def test_what_pull_writes_reads_back_as_the_same_nodes(nodes, html_marks):
     markdown = inline_markdown(nodes, html_marks)
     assert _read(markdown) == _merged(nodes), markdown

@@ -57,8 +57,8 @@ _TYPED_SPECIAL = re.compile(r"([\\`*\[\]])|(~~)|(<)(?=[A-Za-z/!?])|(&)(?=#?[A-Za
 # What opens a block at the start of a line: an ATX heading, a quote, a list item, a rule or a
 # setext underline. Escaping all, "#" counts only where it opens a heading (a "*" or ">" is escaped
 # already); as typed, any "#" there is escaped.
-_ALL_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[+*-](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|[=-]+(?=\s*$))")
-_TYPED_LINE_START = re.compile(r"^(\s*)([#>]|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|=+\s*$|-+\s*$)")
+_ALL_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[+*-](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|[=-]+(?=\s*$)|~{3,}|`{3,})")
+_TYPED_LINE_START = re.compile(r"^(\s*)([#>]|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|=+\s*$|-+\s*$|~{3,}|`{3,})")
 
 
 @record
@@ -128,16 +128,17 @@ def _joined(nodes: tuple[Inline, ...], style: _Style) -> str:
     pieces: list[str] = []
     for node in nodes:
         piece = _node(node, style)
-        if isinstance(node, Link) and pieces and _ends_with_bang(pieces[-1]):
-            pieces[-1] = pieces[-1][:-1] + "\\!"  # "![" opens an image
+        if isinstance(node, Link) and pieces and _ends_with_opener(pieces[-1]):
+            pieces[-1] = pieces[-1][:-1] + "\\" + pieces[-1][-1]  # "![" opens an image, "^[" an inline footnote
         pieces.append(piece)
     return "".join(pieces)
 
 
-def _ends_with_bang(text: str) -> bool:
-    """Whether the text ends with a "!" that is not escaped (after an even run of backslashes)."""
+def _ends_with_opener(text: str) -> bool:
+    """Whether the text ends with a "!" or "^" that is not escaped (after an even run of
+    backslashes): before a link's "[", it would make an image or an inline footnote of it."""
     body = text[:-1]
-    return text.endswith("!") and (len(body) - len(body.rstrip("\\"))) % 2 == 0
+    return text.endswith(("!", "^")) and (len(body) - len(body.rstrip("\\"))) % 2 == 0
 
 
 def _node(node: Inline, style: _Style) -> str:
@@ -194,7 +195,8 @@ def _title(title: str) -> str:
 
 
 def _guard_line_start(line: str, style: _Style) -> str:
-    """A paragraph line that would start a heading, quote, list or rule has its first mark escaped."""
+    """A paragraph line that would start a heading, quote, list, rule or code fence has its first
+    mark escaped."""
     match = (_ALL_LINE_START if style.escape_all else _TYPED_LINE_START).match(line)
     if not match:
         return line
