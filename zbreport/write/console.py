@@ -175,22 +175,13 @@ rich writes nothing at all)."""
 
     def _drawable(self) -> dict[str, str] | None:
         """The SGR codes rich would write for zbreport's styles on this terminal (with NO_COLOR
-        or without), or None to leave it to rich: a terminal by the stream alone (no
-        TTY_COMPATIBLE or FORCE_COLOR to weigh), not a dumb one."""
-        environ = os.environ
-        if "TTY_COMPATIBLE" in environ or "FORCE_COLOR" in environ:
+        or without), or None to leave it to rich: a terminal by the stream alone (see
+        `_rich_decides`), not a dumb one."""
+        if self._rich_decides() or os.environ.get("TERM", "").strip().lower() in ("dumb", "unknown"):
             return None
-        if getattr(sys.stdin, "__module__", "").startswith("idlelib"):
+        if not self._isatty():
             return None
-        if environ.get("TERM", "").strip().lower() in ("dumb", "unknown"):
-            return None
-        stream = sys.stderr if self.stderr else sys.stdout
-        try:
-            if not stream.isatty():
-                return None
-        except (AttributeError, ValueError):
-            return None
-        return SGR_NO_COLOR if environ.get("NO_COLOR", "") != "" else SGR
+        return SGR_NO_COLOR if os.environ.get("NO_COLOR", "") != "" else SGR
 
     def _stream(self):
         """The stream to write plain text to as rich would, or None to leave it to rich: once rich
@@ -201,17 +192,23 @@ rich writes nothing at all)."""
         return sys.stderr if self.stderr else sys.stdout
 
     def _styled(self) -> bool:
-        """Whether rich would write styles: rich's own test (`Console.is_terminal`), where
-        TTY_COMPATIBLE and FORCE_COLOR decide before the stream does."""
-        if "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ:
-            return True  # whatever their value: rich decides
-        if getattr(sys.stdin, "__module__", "").startswith("idlelib"):
-            return True  # IDLE's shell says it is a terminal, and rich writes no styles there: rich decides
+        """Whether rich would write styles: rich's own test (`Console.is_terminal`); a stream
+        that cannot say whether it is a terminal is left to rich."""
+        return self._rich_decides() or self._isatty() is not False
+
+    def _rich_decides(self) -> bool:
+        """TTY_COMPATIBLE or FORCE_COLOR set, whatever their value, or IDLE's shell (it says it
+        is a terminal, and rich writes no styles there): rich's own test must decide."""
+        environ = os.environ
+        return "TTY_COMPATIBLE" in environ or "FORCE_COLOR" in environ or getattr(sys.stdin, "__module__", "").startswith("idlelib")
+
+    def _isatty(self) -> bool | None:
+        """Whether the stream is a terminal; None when it cannot say."""
         stream = sys.stderr if self.stderr else sys.stdout
         try:
             return bool(stream.isatty())
         except (AttributeError, ValueError):
-            return True
+            return None
 
 
 def _no_width() -> bool:
