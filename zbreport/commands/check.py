@@ -51,7 +51,6 @@ def check(paths: list[Path], format: OutputFormat, strict: bool, jobs: int | Non
     result = _check_one(path)
     failed = result.problem is None and _fails(result.findings, strict)
     if format is OutputFormat.json:
-        import json
 
         payload = _check_payload(result.path, result.findings, failed, result.issuer, result.year, result.problem is None)
         write_json(payload)
@@ -85,7 +84,6 @@ def _check_many(paths: list[Path], format: OutputFormat, strict: bool, jobs: int
     projects = find_projects(paths)
     outcomes = _run(_check_job, projects, [(strict,)] * len(projects), jobs, "检查")
     if format is OutputFormat.json:
-        import json
 
         payloads = [_check_payload(o.project, o.findings, o.code != EXIT_OK, o.issuer, o.year, o.readable) for o in outcomes]
         write_json(payloads)

@@ -221,7 +221,6 @@ def _cut(spans: list[Span], start: int, end: int) -> tuple[Span, ...]:
 
 
 def _draw(boxes: list[_Box], n_rows: int, widths: list[int]) -> list[Line]:
-    n_cols = len(widths)
     xs = [0]
     for w in widths:
         xs.append(xs[-1] + w + 1)

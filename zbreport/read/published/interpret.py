@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from pathlib import Path
 
 from ...records import field, record, replace
 from ...diagnostics import Finding, Location, Severity
